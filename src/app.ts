@@ -1,0 +1,118 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createApiKeyService } from './domain/auth/api-keys.js';
+import { createHealthService } from './domain/health.js';
+import type { Services } from './domain/services.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import { resolveSecrets } from './secrets.js';
+import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
+import { ensureIndexes } from './storage/mongo/collections.js';
+import { connectDatabase, type Database } from './storage/mongo/connect.js';
+import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
+import { createHttpServer } from './transports/http.js';
+import { apiKeyFromHeaders } from './transports/http-body.js';
+import { apiKeyRoutes } from './transports/rest/api-keys.js';
+import type { RestDeps } from './transports/rest/deps.js';
+import { healthRoutes } from './transports/rest/health.js';
+import { createTrpcMount } from './transports/trpc/handler.js';
+import { VERSION } from './version.js';
+
+export interface App {
+  services: Services;
+  database: Database;
+  /** Set when the role serves HTTP (api or all). */
+  server?: Server;
+  /** Base URL once listening, e.g. http://127.0.0.1:8787 */
+  url?: string;
+  listen(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Wiring only: config -> database -> repositories -> services -> transports. */
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const info = (msg: string) => logger.info(msg);
+  const secrets = resolveSecrets(config, info);
+  const database = await connectDatabase(config, info);
+  let scheduler: Scheduler | undefined;
+  let graphql: GraphQLTransport | undefined;
+  try {
+    await ensureIndexes(database.db);
+    const services: Services = {
+      apiKeys: createApiKeyService(createApiKeyRepository(database.db), secrets.rootApiKey),
+      health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
+    };
+    scheduler = await createScheduler(database.db, logger, []);
+    const serveHttp = config.ROLE !== 'worker';
+    let server: Server | undefined;
+    if (serveHttp) {
+      const deps: RestDeps = {
+        services,
+        authenticate: (ctx) => services.apiKeys.authenticate(apiKeyFromHeaders(ctx.req.headers)),
+        limits: { json: config.MAX_BODY_BYTES, otlp: config.OTLP_MAX_BODY_BYTES },
+      };
+      graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES });
+      server = createHttpServer({
+        logger,
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps)],
+        mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES)],
+      });
+      graphql.attachWebSocket(server);
+    }
+
+    const app: App = {
+      services,
+      database,
+      server,
+      async listen() {
+        if (config.ROLE !== 'api') await scheduler!.startWorker();
+        if (!server) return;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.PORT, config.HOST, () => resolve());
+        });
+        const addr = server.address() as AddressInfo;
+        const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+        app.url = `http://${host}:${addr.port}`;
+        logger.info({ url: app.url, role: config.ROLE, version: VERSION }, 'logport listening');
+      },
+      stop: () => stopApp({ server, graphql, scheduler, database, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }),
+    };
+    return app;
+  } catch (err) {
+    await graphql?.stop().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Graceful shutdown, bounded by timeoutMs: stop accepting, let in-flight HTTP requests finish, close
+ * WebSockets, let running jobs finish (or unlock them for another worker), then close the database.
+ */
+async function stopApp(p: {
+  server?: Server;
+  graphql?: GraphQLTransport;
+  scheduler?: Scheduler;
+  database: Database;
+  logger: Logger;
+  timeoutMs: number;
+}): Promise<void> {
+  const deadline = Date.now() + p.timeoutMs;
+  const remaining = () => Math.max(0, deadline - Date.now());
+  if (p.server?.listening) {
+    const closed = new Promise<void>((resolve) => p.server!.close(() => resolve()));
+    p.server.closeIdleConnections();
+    p.logger.debug('http closed to new connections');
+    await p.graphql?.stop().catch((err) => p.logger.warn({ err }, 'graphql stop failed'));
+    const timer = setTimeout(() => p.server!.closeAllConnections(), remaining());
+    await closed;
+    clearTimeout(timer);
+    p.logger.debug('http drained');
+  }
+  await p.scheduler?.stop(remaining()).catch((err) => p.logger.warn({ err }, 'job scheduler stop failed'));
+  p.logger.debug('jobs stopped');
+  await p.database.close();
+  p.logger.info('logport stopped');
+}

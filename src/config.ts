@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment contract, parsed once at start-up. Every problem is reported at once so an
+ * operator fixes a broken deployment in one round trip instead of one variable at a time.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const bytes = (fallback: number) => z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(fallback);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('0.0.0.0'),
+  /** Unset: an embedded FerretDB (SQLite, data in DATA_DIR) is started. */
+  MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('logport'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Unset: a random key is generated once and kept in DATA_DIR/root-api-key. */
+  ROOT_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Unset: a random secret is generated once and kept in DATA_DIR/signing-secret. */
+  SIGNING_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
+  OTLP_MAX_BODY_BYTES: bytes(20 * 1024 * 1024),
+  RETENTION_DAYS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(36500)).optional()),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Where the service is reachable from clients; used to build signed download URLs. */
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  return result.data;
+}

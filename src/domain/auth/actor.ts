@@ -1,0 +1,51 @@
+import { DomainError } from '../errors.js';
+
+/** Scopes Logport enforces. Keys may carry other (Portkey) scopes; those are kept but grant nothing here. */
+export const LOGPORT_SCOPES = ['logs.write', 'logs.list', 'logs.view', 'logs.export'] as const;
+export type Scope = (typeof LOGPORT_SCOPES)[number];
+
+export const DEFAULT_WORKSPACE = 'default';
+export const ORGANISATION_ID = 'default';
+
+/** Who is calling: derived from the API key once per request and passed to every domain operation. */
+export interface Actor {
+  keyId: string;
+  name: string;
+  kind: 'organisation' | 'workspace';
+  organisationId: string;
+  /** Set for workspace keys: the only workspace they can see. */
+  workspaceId?: string;
+  scopes: ReadonlySet<string>;
+  isRoot: boolean;
+}
+
+export function requireScope(actor: Actor, scope: Scope): void {
+  if (!actor.scopes.has(scope)) {
+    throw new DomainError('FORBIDDEN', `This API key lacks the "${scope}" scope`);
+  }
+}
+
+export function requireOrganisationKey(actor: Actor): void {
+  if (actor.kind !== 'organisation') {
+    throw new DomainError('FORBIDDEN', 'Only organisation API keys may manage API keys');
+  }
+}
+
+/**
+ * The workspace an operation acts on: a workspace key is pinned to its own; an organisation key works on
+ * the one it names, or on "default".
+ */
+export function resolveWorkspace(actor: Actor, requested?: string | null): string {
+  if (actor.kind === 'workspace') {
+    if (requested && requested !== actor.workspaceId) {
+      throw new DomainError('FORBIDDEN', 'This API key belongs to another workspace');
+    }
+    return actor.workspaceId!;
+  }
+  return requested || DEFAULT_WORKSPACE;
+}
+
+/** Whether the actor may see objects of this workspace (organisation keys see every workspace). */
+export function canSeeWorkspace(actor: Actor, workspaceId: string): boolean {
+  return actor.kind === 'organisation' || actor.workspaceId === workspaceId;
+}

@@ -1,0 +1,8 @@
+import type { ApiKeyService } from './auth/api-keys.js';
+import type { HealthService } from './health.js';
+
+/** Everything a transport may call. Built once in app.ts and passed down. */
+export interface Services {
+  apiKeys: ApiKeyService;
+  health: HealthService;
+}

@@ -1,0 +1,48 @@
+import { ConfigError, parseConfig } from './config.js';
+import { createApp } from './app.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const app = await createApp(config, logger);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A hard stop a little after the graceful deadline, in case something hangs.
+    setTimeout(() => {
+      logger.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + 2000).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  // A bug in one request must not take the process down; log it loudly instead.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+
+  await app.listen();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`logport failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Services } from '../../domain/services.js';
+import { REPO_ROOT } from '../../paths.js';
+import { apiKeyFromHeaders, readBody } from '../http-body.js';
+import type { Mount } from '../http.js';
+import { createContext, type GraphQLContext } from './context.js';
+import { formatError } from './format-error.js';
+import { viewerResolvers } from './resolvers/viewer.js';
+
+export function loadSchema(): GraphQLSchema {
+  const dir = join(REPO_ROOT, 'schema');
+  const typeDefs = readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+  return makeExecutableSchema({ typeDefs, resolvers: [viewerResolvers] });
+}
+
+export interface GraphQLTransport {
+  mount: Mount;
+  /** Serves graphql-ws on the same port and path. */
+  attachWebSocket(server: Server): void;
+  stop(): Promise<void>;
+}
+
+export async function createGraphQLTransport(opts: {
+  services: Services;
+  production: boolean;
+  bodyLimit: number;
+}): Promise<GraphQLTransport> {
+  const schema = loadSchema();
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    // Shutdown is ordered by app.ts; Apollo must not race it with its own signal handlers.
+    stopOnTerminationSignals: false,
+    plugins: opts.production ? [ApolloServerPluginLandingPageDisabled()] : [],
+  });
+  await apollo.start();
+  let wsCleanup: { dispose(): void | Promise<void> } | undefined;
+  let wss: WebSocketServer | undefined;
+
+  const mount: Mount = {
+    prefix: '/graphql',
+    async handler(ctx) {
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(ctx.req.headers)) {
+        if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      }
+      let body: unknown;
+      if (ctx.req.method === 'POST') {
+        const raw = await readBody(ctx.req, opts.bodyLimit);
+        // Apollo answers a 400 itself for bodies that are not JSON objects; pass the text through for it.
+        try {
+          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        } catch {
+          body = raw.toString('utf8');
+        }
+      }
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: ctx.req.method ?? 'GET', headers, search: ctx.url.search, body },
+        context: async () => createContext(opts.services, apiKeyFromHeaders(ctx.req.headers)),
+      });
+      for (const [k, v] of result.headers) ctx.res.setHeader(k, v);
+      ctx.res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        ctx.res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) ctx.res.write(chunk);
+        ctx.res.end();
+      }
+    },
+  };
+
+  return {
+    mount,
+    attachWebSocket(server) {
+      wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024 });
+      // Apollo's context and plugins do not run for WebSocket operations: authentication happens here.
+      wsCleanup = useServer(
+        {
+          schema,
+          context: (wsCtx) => {
+            const p = (wsCtx.connectionParams ?? {}) as Record<string, unknown>;
+            const key = p.apiKey ?? p['x-portkey-api-key'] ?? bearer(p.authorization ?? p.Authorization);
+            return createContext(opts.services, typeof key === 'string' ? key : undefined);
+          },
+          // Execution errors reach clients through onNext: translate them exactly as over HTTP.
+          onNext: (_ctx, _id, _payload, _args, result) =>
+            'errors' in result && result.errors
+              ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as never }
+              : result,
+        },
+        wss,
+      );
+    },
+    async stop() {
+      await wsCleanup?.dispose();
+      wss?.close();
+      await apollo.stop();
+    },
+  };
+}
+
+function bearer(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(v.trim());
+  return m?.[1];
+}

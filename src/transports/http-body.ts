@@ -1,0 +1,51 @@
+import type { IncomingMessage } from 'node:http';
+import { DomainError } from '../domain/errors.js';
+
+/** Reads a request body, refusing (413) as soon as it is known to exceed `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+export function tooLarge(limit: number): DomainError {
+  return new DomainError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`);
+}
+
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Parses a JSON body; 415 for another content type, 400 for malformed JSON. */
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = mediaType(req);
+  if (type !== 'application/json' && !type.endsWith('+json')) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got "${type || 'none'}"`);
+  }
+  const body = await readBody(req, limit);
+  if (body.length === 0) throw new DomainError('BAD_REQUEST', 'Request body is empty');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new DomainError('BAD_REQUEST', `Malformed JSON: ${(err as Error).message}`);
+  }
+}
+
+/** The API key from `x-portkey-api-key` or `Authorization: Bearer`. */
+export function apiKeyFromHeaders(headers: IncomingMessage['headers']): string | undefined {
+  const direct = headers['x-portkey-api-key'];
+  if (typeof direct === 'string' && direct.trim()) return direct.trim();
+  const auth = headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1]!.trim();
+  }
+  return undefined;
+}

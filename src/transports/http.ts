@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { DomainError, ERROR_TABLE } from '../domain/errors.js';
+
+/**
+ * The single HTTP server: a small route table for REST/OTLP/health, plus mounts for GraphQL and tRPC.
+ * This file also holds the one HTTP error translator.
+ */
+export interface HttpContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  url: URL;
+  requestId: string;
+  log: Logger;
+}
+
+export type RouteHandler = (ctx: HttpContext) => Promise<void>;
+export interface Route {
+  method: string;
+  path: string;
+  handler: RouteHandler;
+}
+/** A mount owns every path under its prefix (GraphQL, tRPC). */
+export interface Mount {
+  prefix: string;
+  handler: RouteHandler;
+}
+
+interface CompiledRoute extends Route {
+  regex: RegExp;
+  names: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const pattern = route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_-]+)/g, (_, n: string) => {
+    names.push(n);
+    return '([^/]+)';
+  });
+  return { ...route, regex: new RegExp(`^${pattern}/?$`), names };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.end(payload);
+}
+
+/** The one place an error becomes an HTTP response. Unknown errors are logged and hidden. */
+export function sendError(ctx: Pick<HttpContext, 'res' | 'log' | 'requestId'>, err: unknown): void {
+  const { res, log } = ctx;
+  const domain = err instanceof DomainError ? err : undefined;
+  if (!domain) log.error({ err }, 'unhandled error');
+  const code = domain?.code ?? 'INTERNAL';
+  const status = ERROR_TABLE[code].http;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  if (domain?.retryAfterSeconds !== undefined) headers['retry-after'] = String(domain.retryAfterSeconds);
+  // After a refused upload the rest of the body is unread: close rather than parse it as the next request.
+  if (status === 413) headers.connection = 'close';
+  sendJson(
+    res,
+    status,
+    {
+      error: {
+        code,
+        message: domain ? domain.message : 'Internal server error',
+        ...(domain?.details && { details: domain.details }),
+        request_id: ctx.requestId,
+      },
+    },
+    headers,
+  );
+}
+
+export function createHttpServer(opts: { routes: Route[]; mounts: Mount[]; logger: Logger }): Server {
+  const routes = opts.routes.map(compile);
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const log = opts.logger.child({ reqId: requestId });
+    const ctx: HttpContext = { req, res, params: {}, query: url.searchParams, url, requestId, log };
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    dispatch(ctx).catch((err) => sendError(ctx, err));
+  });
+
+  async function dispatch(ctx: HttpContext): Promise<void> {
+    const path = ctx.url.pathname;
+    const mount = opts.mounts.find((m) => path === m.prefix || path.startsWith(`${m.prefix}/`));
+    if (mount) return mount.handler(ctx);
+    let pathMatched = false;
+    for (const route of routes) {
+      const m = route.regex.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== ctx.req.method) continue;
+      route.names.forEach((n, i) => (ctx.params[n] = decodeURIComponent(m[i + 1]!)));
+      return route.handler(ctx);
+    }
+    throw pathMatched
+      ? new DomainError('METHOD_NOT_ALLOWED', `Method ${ctx.req.method} is not allowed on ${path}`)
+      : new DomainError('NOT_FOUND', `No route for ${ctx.req.method} ${path}`);
+  }
+
+  // Slow or idle clients must not hold sockets forever; keep-alive stays longer than typical LB idle timeouts.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 300_000;
+  return server;
+}
