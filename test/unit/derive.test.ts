@@ -318,30 +318,27 @@ describe('deriveFields: cost provenance, metadata and robustness', () => {
     expect(deriveFields(broken)).toEqual({ statusCode: 0, isSuccess: false });
   });
 
+  it('resolves metadata aliases by documented precedence regardless of key order', () => {
+    const d = deriveFields(log('https://api.openai.com/v1/x', {}, {}, { metadata: { configId: 'c3', config_id: 'c2', config: 'c1', promptSlug: 's2', prompt_slug: 's1', portkey_cost: '9', cost: '1.5' } }));
+    expect(d).toMatchObject({ configId: 'c1', promptSlug: 's1', cost: 1.5, costSource: 'client' });
+  });
+
   it('accepts numeric strings and fills in the missing total', () => {
     expect(extractUsage({ usage: { prompt_tokens: '100', completion_tokens: '20' } })).toEqual({ requestTokens: 100, responseTokens: 20, totalTokens: 120 });
   });
 });
 
 describe('providerFromUrl', () => {
-  it.each([
-    ['https://api.openai.com/v1/chat/completions', 'openai'],
-    ['https://acme.openai.azure.com/openai/deployments/x/chat/completions', 'azure-openai'],
-    ['https://api.anthropic.com/v1/messages', 'anthropic'],
-    ['https://generativelanguage.googleapis.com/v1beta/models/gemini-pro:generateContent', 'google'],
-    ['https://europe-west4-aiplatform.googleapis.com/v1/projects/p', 'vertex-ai'],
-    ['https://bedrock-runtime.eu-central-1.amazonaws.com/model/x/converse', 'bedrock'],
-    ['https://api.cohere.ai/v1/chat', 'cohere'],
-    ['https://api.mistral.ai/v1/chat/completions', 'mistral-ai'],
-    ['https://api.groq.com/openai/v1/chat/completions', 'groq'],
-    ['https://api.together.xyz/v1/chat/completions', 'together-ai'],
-    ['https://api.deepseek.com/chat/completions', 'deepseek'],
-    ['https://openrouter.ai/api/v1/chat/completions', 'openrouter'],
-    ['https://api.x.ai/v1/chat/completions', 'x-ai'],
-    ['https://API.FIREWORKS.AI:443/inference/v1/chat/completions', 'fireworks-ai'],
-    ['http://localhost:11434/api/chat', undefined],
-    ['', undefined],
-  ])('%s -> %s', (url, expected) => {
+  const cases: Array<[string, string | undefined]> = [
+    ['https://api.openai.com/v1/chat/completions', 'openai'], ['https://acme.openai.azure.com/openai/deployments/x', 'azure-openai'],
+    ['https://api.anthropic.com/v1/messages', 'anthropic'], ['https://generativelanguage.googleapis.com/v1beta/models/x', 'google'],
+    ['https://europe-west4-aiplatform.googleapis.com/v1/projects/p', 'vertex-ai'], ['https://bedrock-runtime.eu-central-1.amazonaws.com/model/x/converse', 'bedrock'],
+    ['https://api.cohere.ai/v1/chat', 'cohere'], ['https://api.mistral.ai/v1/chat/completions', 'mistral-ai'], ['https://api.groq.com/openai/v1/chat/completions', 'groq'],
+    ['https://api.together.xyz/v1/chat/completions', 'together-ai'], ['https://api.deepseek.com/chat/completions', 'deepseek'],
+    ['https://openrouter.ai/api/v1/chat/completions', 'openrouter'], ['https://api.x.ai/v1/chat/completions', 'x-ai'],
+    ['https://API.FIREWORKS.AI:443/inference/v1/chat/completions', 'fireworks-ai'], ['http://localhost:11434/api/chat', undefined], ['', undefined],
+  ];
+  it.each(cases)('%s -> %s', (url, expected) => {
     expect(providerFromUrl(url)).toBe(expected);
   });
 });

@@ -109,11 +109,7 @@ function modelFromUrl(url: string, provider: string | undefined): string | undef
     raw = /\/models\/([^/:?#]+)[:?#]/.exec(url)?.[1];
   }
   if (raw === undefined) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
+  try { return decodeURIComponent(raw); } catch { return raw; }
 }
 
 // Builds a fresh object with only defined keys: deleting keys would push V8 into slow dictionary mode.
@@ -137,37 +133,28 @@ function fromUsageBlock(body: Obj, u: Obj): ExtractedUsage | undefined {
   const billed = obj(u.billed_units);
   const tokens = obj(u.tokens);
   if (billed || tokens) {
-    return {
-      requestTokens: count(billed?.input_tokens) ?? count(tokens?.input_tokens),
-      responseTokens: count(billed?.output_tokens) ?? count(tokens?.output_tokens),
-      cacheReadTokens: count(u.cached_tokens),
-    };
+    const requestTokens = count(billed?.input_tokens) ?? count(tokens?.input_tokens);
+    const responseTokens = count(billed?.output_tokens) ?? count(tokens?.output_tokens);
+    return { requestTokens, responseTokens, cacheReadTokens: count(u.cached_tokens) };
   }
   // OpenAI chat completions, embeddings and the many OpenAI-compatible APIs.
   if (u.prompt_tokens !== undefined || u.completion_tokens !== undefined) {
     const pd = obj(u.prompt_tokens_details);
     const cd = obj(u.completion_tokens_details);
     return {
-      requestTokens: count(u.prompt_tokens),
-      responseTokens: count(u.completion_tokens),
-      totalTokens: count(u.total_tokens),
+      requestTokens: count(u.prompt_tokens), responseTokens: count(u.completion_tokens), totalTokens: count(u.total_tokens),
       // DeepSeek also reports prompt_cache_hit_tokens on older API versions.
       cacheReadTokens: count(pd?.cached_tokens) ?? count(u.prompt_cache_hit_tokens),
-      cacheWriteTokens: count(pd?.cache_write_tokens),
-      reasoningTokens: count(cd?.reasoning_tokens),
+      cacheWriteTokens: count(pd?.cache_write_tokens), reasoningTokens: count(cd?.reasoning_tokens),
     };
   }
   // Bedrock Converse: inputTokens excludes cache reads/writes.
   if (u.inputTokens !== undefined || u.outputTokens !== undefined) {
     const cr = count(u.cacheReadInputTokens);
     const cw = count(u.cacheWriteInputTokens);
-    return {
-      requestTokens: sum(count(u.inputTokens), cr, cw),
-      responseTokens: count(u.outputTokens),
-      totalTokens: count(u.totalTokens),
-      cacheReadTokens: cr,
-      cacheWriteTokens: cw,
-    };
+    const requestTokens = sum(count(u.inputTokens), cr, cw);
+    const totalTokens = count(u.totalTokens);
+    return { requestTokens, responseTokens: count(u.outputTokens), totalTokens, cacheReadTokens: cr, cacheWriteTokens: cw };
   }
   if (u.input_tokens !== undefined || u.output_tokens !== undefined) {
     const inDetails = obj(u.input_tokens_details);
@@ -177,23 +164,16 @@ function fromUsageBlock(body: Obj, u: Obj): ExtractedUsage | undefined {
     if (!anthropic && (inDetails || outDetails || u.total_tokens !== undefined)) {
       // OpenAI Responses API: input_tokens already includes cached tokens.
       return {
-        requestTokens: count(u.input_tokens),
-        responseTokens: count(u.output_tokens),
-        totalTokens: count(u.total_tokens),
-        cacheReadTokens: count(inDetails?.cached_tokens),
-        reasoningTokens: count(outDetails?.reasoning_tokens),
+        requestTokens: count(u.input_tokens), responseTokens: count(u.output_tokens), totalTokens: count(u.total_tokens),
+        cacheReadTokens: count(inDetails?.cached_tokens), reasoningTokens: count(outDetails?.reasoning_tokens),
       };
     }
     // Anthropic Messages (direct, Vertex or Bedrock InvokeModel): input_tokens excludes cache.
     const cr = count(u.cache_read_input_tokens);
     const cw = count(u.cache_creation_input_tokens);
-    return {
-      requestTokens: sum(count(u.input_tokens), cr, cw),
-      responseTokens: count(u.output_tokens),
-      cacheReadTokens: cr,
-      cacheWriteTokens: cw,
-      reasoningTokens: count(outDetails?.thinking_tokens),
-    };
+    const requestTokens = sum(count(u.input_tokens), cr, cw);
+    const reasoningTokens = count(outDetails?.thinking_tokens);
+    return { requestTokens, responseTokens: count(u.output_tokens), cacheReadTokens: cr, cacheWriteTokens: cw, reasoningTokens };
   }
   return undefined;
 }
@@ -225,10 +205,8 @@ export function extractUsage(body: unknown): ExtractedUsage {
       const billed = obj(meta.billed_units);
       const tokens = obj(meta.tokens);
       if (billed || tokens) {
-        return finish({
-          requestTokens: count(billed?.input_tokens) ?? count(tokens?.input_tokens),
-          responseTokens: count(billed?.output_tokens) ?? count(tokens?.output_tokens),
-        });
+        const requestTokens = count(billed?.input_tokens) ?? count(tokens?.input_tokens);
+        return finish({ requestTokens, responseTokens: count(billed?.output_tokens) ?? count(tokens?.output_tokens) });
       }
     }
     // Bedrock InvokeModel, Amazon Titan text and embeddings.
@@ -247,11 +225,9 @@ export function extractUsage(body: unknown): ExtractedUsage {
   return {};
 }
 
-const META_FIELDS = [
-  'provider', 'model', 'cost', 'costCurrency', 'promptSlug', 'promptVersionId', 'configId', 'virtualKey',
-  'cacheStatus', 'cacheType', 'streamMode', 'mode', 'runtime', 'runtimeVersion', 'sdkVersion', 'retrySuccessCount',
-] as const;
-type MetaField = (typeof META_FIELDS)[number];
+type MetaField =
+  | 'provider' | 'model' | 'cost' | 'costCurrency' | 'promptSlug' | 'promptVersionId' | 'configId' | 'virtualKey'
+  | 'cacheStatus' | 'cacheType' | 'streamMode' | 'mode' | 'runtime' | 'runtimeVersion' | 'sdkVersion' | 'retrySuccessCount';
 type MetaValues = Partial<Record<MetaField, string>>;
 
 // Metadata key -> (field, rank); for aliases of one field the lower rank wins.
@@ -336,13 +312,8 @@ export function deriveFields(log: RawLogForDerivation, options?: { timestamp?: D
     out.costSource = 'client';
   } else if (model && (usage.requestTokens !== undefined || usage.responseTokens !== undefined)) {
     const c = computeCostCents({
-      provider,
-      model,
-      inputTokens: usage.requestTokens,
-      outputTokens: usage.responseTokens,
-      cacheReadTokens: usage.cacheReadTokens,
-      cacheWriteTokens: usage.cacheWriteTokens,
-      timestamp: options?.timestamp,
+      provider, model, inputTokens: usage.requestTokens, outputTokens: usage.responseTokens,
+      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, timestamp: options?.timestamp,
     });
     if (c) {
       out.cost = c.cents;
