@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createApiKeyService } from './domain/auth/api-keys.js';
 import { createHealthService } from './domain/health.js';
+import { createLogService } from './domain/logs/log-service.js';
 import type { Services } from './domain/services.js';
-import { createScheduler, type Scheduler } from './jobs/scheduler.js';
+import { retentionJob } from './jobs/retention-job.js';
+import { createScheduler, type JobDefinition, type Scheduler } from './jobs/scheduler.js';
 import { resolveSecrets } from './secrets.js';
 import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
 import { ensureIndexes } from './storage/mongo/collections.js';
+import { createLogRepository } from './storage/mongo/log-repository.js';
 import { connectDatabase, type Database } from './storage/mongo/connect.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
 import { createHttpServer } from './transports/http.js';
@@ -16,11 +19,13 @@ import { apiKeyFromHeaders } from './transports/http-body.js';
 import { apiKeyRoutes } from './transports/rest/api-keys.js';
 import type { RestDeps } from './transports/rest/deps.js';
 import { healthRoutes } from './transports/rest/health.js';
+import { logRoutes } from './transports/rest/logs.js';
 import { createTrpcMount } from './transports/trpc/handler.js';
 import { VERSION } from './version.js';
 
 export interface App {
   services: Services;
+  scheduler: Scheduler;
   database: Database;
   /** Set when the role serves HTTP (api or all). */
   server?: Server;
@@ -42,8 +47,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const services: Services = {
       apiKeys: createApiKeyService(createApiKeyRepository(database.db), secrets.rootApiKey),
       health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
+      logs: createLogService(createLogRepository(database.db)),
     };
-    scheduler = await createScheduler(database.db, logger, []);
+    const jobs: JobDefinition[] = [];
+    if (config.RETENTION_DAYS) jobs.push(retentionJob(services.logs, config.RETENTION_DAYS));
+    scheduler = await createScheduler(database.db, logger, jobs);
     const serveHttp = config.ROLE !== 'worker';
     let server: Server | undefined;
     if (serveHttp) {
@@ -55,7 +63,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES });
       server = createHttpServer({
         logger,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps)],
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...logRoutes(deps)],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES)],
       });
       graphql.attachWebSocket(server);
@@ -63,6 +71,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
 
     const app: App = {
       services,
+      scheduler,
       database,
       server,
       async listen() {

@@ -22,7 +22,8 @@ export async function connectDatabase(
     uri = embedded.uri;
     log(`embedded FerretDB listening at ${uri} (data in ${config.DATA_DIR})`);
   }
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'logport' });
+  // ignoreUndefined: optional fields are simply absent from stored documents, with no filtering pass.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, appName: 'logport', ignoreUndefined: true });
   try {
     await client.connect();
   } catch (err) {

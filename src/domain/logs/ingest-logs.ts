@@ -1,0 +1,87 @@
+import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
+import { DomainError, validationError } from '../errors.js';
+import { deriveFields } from './derive.js';
+import { logIdFor } from './log-id.js';
+import { type LogInput, logBatchSchema } from './log-input.js';
+import type { LogRecord, LogRepository } from './log-model.js';
+
+/** Headers that carry credentials are never stored. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-portkey-api-key', 'cookie', 'set-cookie', 'x-goog-api-key']);
+
+function redactHeaders(h: Record<string, string>): Record<string, string> {
+  let out: Record<string, string> | undefined;
+  for (const k in h) {
+    if (SECRET_HEADERS.has(k.toLowerCase())) (out ??= { ...h })[k] = '[redacted]';
+  }
+  return out ?? h;
+}
+
+function toRecord(input: LogInput, workspaceId: string, organisationId: string, now: Date): LogRecord {
+  const metadata: Record<string, string> = {};
+  for (const k in input.metadata) {
+    const v = input.metadata[k];
+    if (v !== null && v !== undefined) metadata[k] = v;
+  }
+  const createdAt = input.created_at ?? input.timestamp ?? now;
+  return {
+    id: logIdFor(workspaceId, input.id),
+    workspaceId,
+    organisationId,
+    clientId: input.id,
+    source: 'rest',
+    createdAt,
+    traceId: metadata.trace_id,
+    spanId: metadata.span_id,
+    parentSpanId: metadata.parent_span_id,
+    spanName: metadata.span_name,
+    request: {
+      url: input.request.url,
+      method: input.request.method.toUpperCase(),
+      provider: input.request.provider,
+      headers: redactHeaders(input.request.headers),
+      body: JSON.stringify(input.request.body),
+    },
+    response: {
+      status: input.response.status,
+      headers: redactHeaders(input.response.headers),
+      body: JSON.stringify(input.response.body),
+      responseTime: input.response.response_time,
+    },
+    metadata,
+    derived: deriveFields(
+      {
+        request: { url: input.request.url, provider: input.request.provider, body: input.request.body },
+        response: { status: input.response.status, body: input.response.body, response_time: input.response.response_time },
+        metadata,
+      },
+      { timestamp: createdAt },
+    ),
+  };
+}
+
+/**
+ * POST /v1/logs and friends: one log or an array. The whole batch is validated before anything is
+ * written, so a bad item rejects the batch and nothing from it is stored.
+ */
+export async function ingestLogs(
+  repo: LogRepository,
+  actor: Actor,
+  input: { workspaceId?: string | null; body: unknown },
+): Promise<string[]> {
+  requireScope(actor, 'logs.write');
+  const workspaceId = resolveWorkspace(actor, input.workspaceId);
+  const single = !Array.isArray(input.body);
+  if (single && (typeof input.body !== 'object' || input.body === null)) {
+    throw new DomainError('BAD_REQUEST', 'Body must be a log object or an array of log objects');
+  }
+  const parsed = logBatchSchema.safeParse(single ? [input.body] : input.body);
+  if (!parsed.success) {
+    // For a single object, paths start at the object, not at a synthetic index 0.
+    const issues = single ? parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) })) : parsed.error.issues;
+    throw validationError(issues, [], single ? 'Invalid log' : 'Invalid log batch; nothing was stored');
+  }
+  const now = new Date();
+  const records = parsed.data.map((l) => toRecord(l, workspaceId, actor.organisationId, now));
+  await repo.insertMany(records);
+  return records.map((r) => r.id);
+}
