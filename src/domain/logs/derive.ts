@@ -77,14 +77,22 @@ const HOST_MAP = new Map(HOSTS);
 function hostOf(url: string): string | undefined {
   const scheme = url.indexOf('://');
   const start = scheme >= 0 ? scheme + 3 : 0;
+  // The authority ends at the first / ? or #; user info (which may contain ':') ends at its last '@'.
   let end = start;
   while (end < url.length) {
     const c = url.charCodeAt(end);
-    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */ || c === 58 /* : */) break;
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
     end++;
   }
   const at = url.lastIndexOf('@', end);
-  const host = url.slice(at >= start ? at + 1 : start, end).toLowerCase();
+  const hostStart = at >= start ? at + 1 : start;
+  let hostEnd = end;
+  if (url.charCodeAt(hostStart) === 91 /* [ */) hostEnd = url.indexOf(']', hostStart) + 1 || end; // IPv6 literal
+  else {
+    const colon = url.indexOf(':', hostStart);
+    if (colon >= 0 && colon < end) hostEnd = colon;
+  }
+  const host = url.slice(hostStart, hostEnd).toLowerCase();
   return host === '' ? undefined : host;
 }
 

@@ -6,7 +6,16 @@ import { type LogInput, logBatchSchema } from './log-input.js';
 import type { LogRecord, LogRepository } from './log-model.js';
 
 /** Headers that carry credentials are never stored. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-portkey-api-key', 'cookie', 'set-cookie', 'x-goog-api-key']);
+const SECRET_HEADERS = new Set([
+  'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-portkey-api-key', 'cookie', 'set-cookie',
+  'x-goog-api-key', 'x-amz-security-token', 'anthropic-api-key',
+]);
+/** Credentials in URLs: a password in user info, or an API key in the query (Gemini's ?key=). */
+const URL_SECRET = /(\/\/[^/@?#:]*:)[^/@?#]*@|([?&](?:key|api_key|api-key|apikey|access_token|token)=)[^&#]*/gi;
+
+function redactUrl(url: string): string {
+  return url.includes('@') || url.includes('=') ? url.replace(URL_SECRET, (_m, user?: string, param?: string) => (user ? `${user}[redacted]@` : `${param}[redacted]`)) : url;
+}
 
 function redactHeaders(h: Record<string, string>): Record<string, string> {
   let out: Record<string, string> | undefined;
@@ -35,7 +44,7 @@ function toRecord(input: LogInput, workspaceId: string, organisationId: string, 
     parentSpanId: metadata.parent_span_id,
     spanName: metadata.span_name,
     request: {
-      url: input.request.url,
+      url: redactUrl(input.request.url),
       method: input.request.method.toUpperCase(),
       provider: input.request.provider,
       headers: redactHeaders(input.request.headers),

@@ -29,16 +29,41 @@ export async function getTrace(repo: LogRepository, actor: Actor, input: { trace
 
 const startOf = (r: LogRecord) => (r.span?.startTime ?? r.createdAt).getTime();
 
-/** Spans whose parent is absent from the trace (or who have none) become roots; siblings run in start order. */
+/**
+ * Spans whose parent is absent from the trace (or who have none) become roots; siblings run in start order.
+ * Malformed parent links that form a cycle are broken so that every span stays reachable from a root.
+ */
 export function buildTree(spans: LogRecord[]): TraceNode[] {
   const nodes = new Map<string, TraceNode>();
   const all = spans.map((log) => ({ log, children: [] as TraceNode[] }));
   for (const n of all) if (n.log.spanId && !nodes.has(n.log.spanId)) nodes.set(n.log.spanId, n);
   const roots: TraceNode[] = [];
+  const parentOf = new Map<TraceNode, TraceNode>();
   for (const n of all) {
     const parent = n.log.parentSpanId ? nodes.get(n.log.parentSpanId) : undefined;
-    if (parent && parent !== n) parent.children.push(n);
-    else roots.push(n);
+    if (parent && parent !== n) {
+      parent.children.push(n);
+      parentOf.set(n, parent);
+    } else roots.push(n);
+  }
+  const reached = new Set<TraceNode>();
+  const visit = (n: TraceNode) => {
+    const stack = [n];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      if (reached.has(cur)) continue;
+      reached.add(cur);
+      stack.push(...cur.children);
+    }
+  };
+  roots.forEach(visit);
+  for (const n of all) {
+    if (reached.has(n)) continue;
+    // n sits on a cycle: detach it from its parent and make it a root.
+    const parent = parentOf.get(n)!;
+    parent.children.splice(parent.children.indexOf(n), 1);
+    roots.push(n);
+    visit(n);
   }
   const byStart = (a: TraceNode, b: TraceNode) => startOf(a.log) - startOf(b.log);
   for (const n of all) n.children.sort(byStart);

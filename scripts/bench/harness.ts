@@ -1,0 +1,88 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startEmbeddedFerret, type EmbeddedDatabase } from '../../src/storage/embedded/ferretdb.js';
+import { REPO_ROOT } from '../../src/paths.js';
+
+/** Shared plumbing for benchmarks: a database, a compiled server process, its CPU time, a load process. */
+export interface BenchServer {
+  url: string;
+  key: string;
+  dbName: string;
+  mongoUri: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startDatabase(): Promise<{ uri: string; stop(): Promise<void> }> {
+  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'logport-bench-'));
+  const db: EmbeddedDatabase = await startEmbeddedFerret({ handler: 'sqlite', dataDir: dir });
+  return {
+    uri: db.uri,
+    async stop() {
+      await db.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function buildServer(): void {
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+export async function startServer(mongoUri: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  const key = `bench-root-${randomBytes(12).toString('hex')}`;
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'logport-bench-data-'));
+  const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /"url":"(http:[^"]+)"/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    key,
+    dbName,
+    mongoUri,
+    pid: child.pid!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Runs a load script in its own process and returns the JSON line it prints. */
+export function runLoad<T>(script: string, env: Record<string, string>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load exited ${code}`))));
+  });
+}
