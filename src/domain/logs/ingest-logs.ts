@@ -2,7 +2,7 @@ import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
 import { DomainError, validationError } from '../errors.js';
 import { deriveFields } from './derive.js';
 import { logIdFor } from './log-id.js';
-import { type LogInput, logBatchSchema } from './log-input.js';
+import { type LogInput, logBatchSchema, scalarMapToStrings } from './log-input.js';
 import type { LogRecord, LogRepository } from './log-model.js';
 
 /** Headers that carry credentials are never stored. */
@@ -26,11 +26,7 @@ function redactHeaders(h: Record<string, string>): Record<string, string> {
 }
 
 function toRecord(input: LogInput, workspaceId: string, organisationId: string, now: Date): LogRecord {
-  const metadata: Record<string, string> = {};
-  for (const k in input.metadata) {
-    const v = input.metadata[k];
-    if (v !== null && v !== undefined) metadata[k] = v;
-  }
+  const metadata = scalarMapToStrings(input.metadata);
   const createdAt = input.created_at ?? input.timestamp ?? now;
   return {
     id: logIdFor(workspaceId, input.id),
@@ -47,12 +43,12 @@ function toRecord(input: LogInput, workspaceId: string, organisationId: string, 
       url: redactUrl(input.request.url),
       method: input.request.method.toUpperCase(),
       provider: input.request.provider,
-      headers: redactHeaders(input.request.headers),
+      headers: redactHeaders(scalarMapToStrings(input.request.headers)),
       body: JSON.stringify(input.request.body),
     },
     response: {
       status: input.response.status,
-      headers: redactHeaders(input.response.headers),
+      headers: redactHeaders(scalarMapToStrings(input.response.headers)),
       body: JSON.stringify(input.response.body),
       responseTime: input.response.response_time,
     },
