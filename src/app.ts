@@ -5,6 +5,12 @@ import type { Config } from './config.js';
 import { createApiKeyService } from './domain/auth/api-keys.js';
 import { createHealthService } from './domain/health.js';
 import { createLogService } from './domain/logs/log-service.js';
+import { createTraceService } from './domain/traces/trace-service.js';
+import { createExportService } from './domain/exports/export-service.js';
+import { EXPORT_JOB, exportJob } from './jobs/export-job.js';
+import { createExportRepository } from './storage/mongo/export-repository.js';
+import { createGridFsBlobStore } from './storage/mongo/gridfs-blob-store.js';
+import { exportRoutes } from './transports/rest/exports.js';
 import type { Services } from './domain/services.js';
 import { retentionJob } from './jobs/retention-job.js';
 import { createScheduler, type JobDefinition, type Scheduler } from './jobs/scheduler.js';
@@ -14,7 +20,9 @@ import { ensureIndexes } from './storage/mongo/collections.js';
 import { createLogRepository } from './storage/mongo/log-repository.js';
 import { connectDatabase, type Database } from './storage/mongo/connect.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
+import { createAdmissionGate } from './transports/admission.js';
 import { createHttpServer } from './transports/http.js';
+import { otlpRoutes } from './transports/otlp/routes.js';
 import { apiKeyFromHeaders } from './transports/http-body.js';
 import { apiKeyRoutes } from './transports/rest/api-keys.js';
 import type { RestDeps } from './transports/rest/deps.js';
@@ -36,7 +44,10 @@ export interface App {
 }
 
 /** Wiring only: config -> database -> repositories -> services -> transports. */
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+/** Ingestion and health paths are never traced (see http.ts); everything else is, when self-tracing is on. */
+const UNTRACED_PATHS = new Set(['/v1/traces', '/v1/otel/v1/traces', '/v1/logs', '/healthz']);
+
+export async function createApp(config: Config, logger: Logger, opts: { selfTraced?: boolean } = {}): Promise<App> {
   const info = (msg: string) => logger.info(msg);
   const secrets = resolveSecrets(config, info);
   const database = await connectDatabase(config, info);
@@ -44,14 +55,29 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   let graphql: GraphQLTransport | undefined;
   try {
     await ensureIndexes(database.db);
+    const logRepository = createLogRepository(database.db);
+    const exportRepository = createExportRepository(database.db);
+    const blobs = createGridFsBlobStore(database.db);
+    // The scheduler is created before the services that enqueue into it; job handlers are added below.
+    const jobs: JobDefinition[] = [];
+    scheduler = await createScheduler(database.db, logger, jobs, { pollIntervalMs: config.JOBS_POLL_INTERVAL_MS });
+    const sched = scheduler;
     const services: Services = {
       apiKeys: createApiKeyService(createApiKeyRepository(database.db), secrets.rootApiKey),
       health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
-      logs: createLogService(createLogRepository(database.db)),
+      logs: createLogService(logRepository),
+      traces: createTraceService(logRepository),
+      exports: createExportService({
+        exports: exportRepository,
+        logs: logRepository,
+        blobs,
+        enqueue: (job) => sched.enqueue(EXPORT_JOB, job),
+        signingSecret: secrets.signingSecret,
+        urlTtlSeconds: config.EXPORT_URL_TTL_SECONDS,
+      }),
     };
-    const jobs: JobDefinition[] = [];
-    if (config.RETENTION_DAYS) jobs.push(retentionJob(services.logs, config.RETENTION_DAYS));
-    scheduler = await createScheduler(database.db, logger, jobs);
+    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs }));
+    if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
     const serveHttp = config.ROLE !== 'worker';
     let server: Server | undefined;
     if (serveHttp) {
@@ -59,12 +85,15 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
         services,
         authenticate: (ctx) => services.apiKeys.authenticate(apiKeyFromHeaders(ctx.req.headers)),
         limits: { json: config.MAX_BODY_BYTES, otlp: config.OTLP_MAX_BODY_BYTES },
+        ingestGate: createAdmissionGate(config.MAX_INFLIGHT_INGEST),
+        publicUrl: config.PUBLIC_URL,
       };
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES });
       server = createHttpServer({
         logger,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...logRoutes(deps)],
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps)],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES)],
+        traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });
       graphql.attachWebSocket(server);
     }

@@ -29,7 +29,17 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
   OTLP_MAX_BODY_BYTES: bytes(20 * 1024 * 1024),
   RETENTION_DAYS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(36500)).optional()),
+  /** How often workers look for due jobs (a started export waits at most this long to begin). */
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Lifetime of signed export download links. */
+  EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Logport's own traces go here when set (standard OpenTelemetry variables; off by default). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: z.string().min(1).default('logport'),
+  /** Concurrent ingest requests (REST and OTLP) beyond which clients get 429 with Retry-After. */
+  MAX_INFLIGHT_INGEST: z.coerce.number().int().min(1).max(10_000).default(64),
   /** Where the service is reachable from clients; used to build signed download URLs. */
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
 });

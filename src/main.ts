@@ -1,6 +1,7 @@
 import { ConfigError, parseConfig } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
+import { startTelemetry } from './telemetry.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +15,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config);
-  const app = await createApp(config, logger);
+  const telemetry = startTelemetry(config);
+  if (telemetry.enabled) logger.info('exporting Logport\'s own traces over OTLP');
+  const app = await createApp(config, logger, { selfTraced: telemetry.enabled });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -26,13 +29,16 @@ async function main(): Promise<void> {
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS + 2000).unref();
-    app.stop().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => telemetry.shutdown())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,10 +1,14 @@
 import type { ApiKeyService } from './auth/api-keys.js';
+import type { ExportService } from './exports/export-service.js';
 import type { HealthService } from './health.js';
 import type { LogService } from './logs/log-service.js';
+import type { TraceService } from './traces/trace-service.js';
 
 /** Everything a transport may call. Built once in app.ts and passed down. */
 export interface Services {
   apiKeys: ApiKeyService;
   health: HealthService;
   logs: LogService;
+  traces: TraceService;
+  exports: ExportService;
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Logger } from 'pino';
+import { tracer } from '../telemetry.js';
 import { DomainError, ERROR_TABLE } from '../domain/errors.js';
 
 /**
@@ -79,7 +82,14 @@ export function sendError(ctx: Pick<HttpContext, 'res' | 'log' | 'requestId'>, e
   );
 }
 
-export function createHttpServer(opts: { routes: Route[]; mounts: Mount[]; logger: Logger }): Server {
+export function createHttpServer(opts: {
+  routes: Route[];
+  mounts: Mount[];
+  logger: Logger;
+  /** Paths whose requests get a server span when self-tracing is on. Ingestion paths say no: tracing
+   * them while exporting to ourselves would loop. */
+  traced?: (path: string) => boolean;
+}): Server {
   const routes = opts.routes.map(compile);
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
@@ -93,6 +103,25 @@ export function createHttpServer(opts: { routes: Route[]; mounts: Mount[]; logge
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
     });
+    if (opts.traced && !opts.traced(url.pathname)) {
+      // Nothing below an untraced request may start a span either (e.g. its database writes): when the
+      // service exports its traces to itself, those spans would be ingested, traced, exported… forever.
+      context.with(suppressTracing(context.active()), () => dispatch(ctx).catch((err) => sendError(ctx, err)));
+      return;
+    }
+    if (opts.traced) {
+      const span = tracer().startSpan(`${req.method} ${url.pathname}`, {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method ?? '', 'url.path': url.pathname, 'logport.request_id': requestId },
+      });
+      res.on('finish', () => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      });
+      context.with(trace.setSpan(context.active(), span), () => dispatch(ctx).catch((err) => sendError(ctx, err)));
+      return;
+    }
     dispatch(ctx).catch((err) => sendError(ctx, err));
   });
 
@@ -106,7 +135,13 @@ export function createHttpServer(opts: { routes: Route[]; mounts: Mount[]; logge
       if (!m) continue;
       pathMatched = true;
       if (route.method !== ctx.req.method) continue;
-      route.names.forEach((n, i) => (ctx.params[n] = decodeURIComponent(m[i + 1]!)));
+      try {
+        route.names.forEach((n, i) => (ctx.params[n] = decodeURIComponent(m[i + 1]!)));
+      } catch {
+        throw new DomainError('BAD_REQUEST', `Malformed percent-encoding in ${path}`);
+      }
+      // Name self-traced spans by route, not by raw path, so ids do not explode span-name cardinality.
+      trace.getActiveSpan()?.updateName(`${route.method} ${route.path}`);
       return route.handler(ctx);
     }
     throw pathMatched

@@ -1,4 +1,5 @@
 import type { DerivedFields } from './derive.js';
+import type { LogFilter } from './log-filter.js';
 
 /** A stored log or span. REST logs and OTLP spans share this shape, so they form one trace tree. */
 export interface LogRecord {
@@ -53,4 +54,22 @@ export interface LogRepository {
   findByTrace(workspaceId: string, traceId: string, limit: number): Promise<LogRecord[]>;
   deleteCreatedBefore(cutoff: Date): Promise<number>;
   count(workspaceId: string): Promise<number>;
+  /** Rows a filtered, paged read would return: min(max(total - offset, 0), limit). */
+  countMatching(workspaceId: string, filter: LogFilter, page?: LogPageBounds): Promise<number>;
+  /** Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat. */
+  streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, opts?: { batchSize?: number }): AsyncIterable<LogRecord>;
+  /** Keyset page newest first; `after` is the last row of the previous page, and only strictly older rows follow. */
+  listMatching(workspaceId: string, filter: LogFilter, page: { first: number; after?: LogCursor }): Promise<LogRecord[]>;
+}
+
+/** Rows to skip and the most to return after filtering; absent means no bound. */
+export interface LogPageBounds {
+  limit?: number | null;
+  offset?: number | null;
+}
+
+/** A position in newest-first order. */
+export interface LogCursor {
+  createdAt: Date;
+  id: string;
 }

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { ApiKey, ApiKeyRepository } from '../../domain/auth/api-key-model.js';
 import { COLLECTIONS } from './collections.js';
+import { translateDriverError } from './driver-errors.js';
 
 interface ApiKeyDoc {
   _id: string;
@@ -57,7 +58,8 @@ export function createApiKeyRepository(db: Db): ApiKeyRepository {
       await col.insertOne(toDoc(key));
     },
     async findByHash(hash) {
-      const d = await col.findOne({ key_hash: hash });
+      // Every authenticated request passes here first, so an unreachable database surfaces as 503 here.
+      const d = await col.findOne({ key_hash: hash }).catch((err: unknown) => Promise.reject(translateDriverError(err)));
       return d && fromDoc(d);
     },
     async findById(id) {

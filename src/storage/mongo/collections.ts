@@ -3,6 +3,7 @@ import type { Db, IndexDescription } from 'mongodb';
 export const COLLECTIONS = {
   apiKeys: 'api_keys',
   logs: 'logs',
+  exports: 'exports',
   jobs: 'jobs',
 } as const;
 
@@ -23,6 +24,9 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { workspace_id: 1, 'metadata.k': 1, 'metadata.v': 1 }, name: 'workspace_metadata' },
     { key: { created_at: 1 }, name: 'created_at_retention' },
   ],
+  [COLLECTIONS.exports]: [{ key: { workspaceId: 1, createdAt: -1 }, name: 'workspace_created' }],
+  'export_files.files': [{ key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' }],
+  'export_files.chunks': [{ key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true }],
 };
 
 export async function ensureIndexes(db: Db): Promise<void> {

@@ -10,15 +10,17 @@ export function requestedWorkspace(ctx: HttpContext): string | undefined {
   return ctx.query.get('workspace_id') ?? (typeof header === 'string' ? header : undefined);
 }
 
-export function logRoutes({ services, authenticate, limits }: RestDeps): Route[] {
+export function logRoutes({ services, authenticate, limits, ingestGate }: RestDeps): Route[] {
   return [
     {
       method: 'POST',
       path: '/v1/logs',
       async handler(ctx) {
         const actor = await authenticate(ctx);
-        const body = await readJson(ctx.req, limits.json);
-        const ids = await services.logs.ingest(actor, { workspaceId: requestedWorkspace(ctx), body });
+        const ids = await ingestGate.run(async () => {
+          const body = await readJson(ctx.req, limits.json);
+          return services.logs.ingest(actor, { workspaceId: requestedWorkspace(ctx), body });
+        });
         sendJson(ctx.res, 200, { success: true, data: { log_ids: ids } });
       },
     },

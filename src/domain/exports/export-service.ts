@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, canSeeWorkspace, requireScope, resolveWorkspace } from '../auth/actor.js';
+import { DomainError, notFound, validationError } from '../errors.js';
+import type { LogFilter } from '../logs/log-filter.js';
+import type { LogRepository } from '../logs/log-model.js';
+import { resolveRequestedFields } from './export-fields.js';
+import { exportOptionsSchema, exportUpdateSchema } from './export-input.js';
+import type { BlobStore, ExportQueue, ExportRepository, ExportStatus, LogExport } from './export-model.js';
+import { downloadPath, verifyDownload } from './signed-url.js';
+
+/** The lifecycle, in one place: which transitions each operation may make. */
+const EDITABLE: ExportStatus[] = ['draft', 'failed', 'stopped'];
+const STARTABLE: ExportStatus[] = ['draft', 'failed', 'stopped'];
+const CANCELLABLE: ExportStatus[] = ['draft', 'in_progress'];
+
+export interface ExportDeps {
+  exports: ExportRepository;
+  logs: LogRepository;
+  blobs: BlobStore;
+  enqueue: ExportQueue;
+  signingSecret: string;
+  urlTtlSeconds: number;
+}
+
+export interface CreateExportInput {
+  /** Validated by exportOptionsSchema. */
+  options: unknown;
+  /** The filters as the client sent them, for echoing back. */
+  filters: Record<string, unknown>;
+  filter: LogFilter;
+}
+
+export function createExportService(deps: ExportDeps) {
+  const { exports: repo, logs } = deps;
+
+  async function visible(actor: Actor, id: string): Promise<LogExport> {
+    requireScope(actor, 'logs.export');
+    const e = await repo.findById(id);
+    if (!e || !canSeeWorkspace(actor, e.workspaceId)) throw notFound('Export');
+    return e;
+  }
+
+  const conflict = (e: LogExport, action: string) => new DomainError('CONFLICT', `Cannot ${action} an export that is ${e.status}`);
+
+  const count = (workspaceId: string, filter: LogFilter, limit?: number | null, offset?: number | null) =>
+    logs.countMatching(workspaceId, filter, { limit: limit ?? undefined, offset: offset ?? undefined });
+
+  return {
+    get: visible,
+
+    async list(actor: Actor, input: { workspaceId?: string | null }): Promise<LogExport[]> {
+      requireScope(actor, 'logs.export');
+      const workspaceId = actor.kind === 'workspace' || input.workspaceId ? resolveWorkspace(actor, input.workspaceId) : undefined;
+      return repo.list({ workspaceId });
+    },
+
+    async create(actor: Actor, input: CreateExportInput): Promise<LogExport> {
+      requireScope(actor, 'logs.export');
+      const parsed = exportOptionsSchema.safeParse(input.options);
+      if (!parsed.success) throw validationError(parsed.error.issues);
+      const o = parsed.data;
+      resolveRequestedFields(o.requestedData);
+      const workspaceId = resolveWorkspace(actor, o.workspaceId);
+      const now = new Date();
+      const e: LogExport = {
+        id: randomUUID(),
+        organisationId: actor.organisationId,
+        workspaceId,
+        description: o.description ?? '',
+        filters: input.filters,
+        filter: input.filter,
+        limit: o.limit ?? undefined,
+        offset: o.offset ?? undefined,
+        requestedData: o.requestedData,
+        format: o.format ?? 'jsonl',
+        compression: o.compression ?? 'none',
+        status: 'draft',
+        total: await count(workspaceId, input.filter, o.limit, o.offset),
+        processed: 0,
+        run: 0,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: actor.keyId,
+      };
+      await repo.insert(e);
+      return e;
+    },
+
+    async update(actor: Actor, id: string, input: { options: unknown; filters?: Record<string, unknown>; filter?: LogFilter }): Promise<LogExport> {
+      const e = await visible(actor, id);
+      if (!EDITABLE.includes(e.status)) throw conflict(e, 'update');
+      const parsed = exportUpdateSchema.safeParse(input.options ?? {});
+      if (!parsed.success) throw validationError(parsed.error.issues);
+      const o = parsed.data;
+      if (o.requestedData) resolveRequestedFields(o.requestedData);
+      const filter = input.filter ?? e.filter;
+      const limit = o.limit === undefined ? e.limit : (o.limit ?? undefined);
+      const offset = o.offset === undefined ? e.offset : (o.offset ?? undefined);
+      const updated = await repo.update(
+        id,
+        {
+          ...(o.description != null && { description: o.description }),
+          ...(o.requestedData && { requestedData: o.requestedData }),
+          ...(o.format && { format: o.format }),
+          ...(o.compression && { compression: o.compression }),
+          ...(input.filters && { filters: input.filters }),
+          filter,
+          limit,
+          offset,
+          total: await count(e.workspaceId, filter, limit, offset),
+          updatedAt: new Date(),
+        },
+        { whenStatus: EDITABLE },
+      );
+      if (!updated) throw conflict((await repo.findById(id)) ?? e, 'update');
+      return updated;
+    },
+
+    /** Runs the export (again, from the start, for failed or stopped ones) in the background. */
+    async start(actor: Actor, id: string): Promise<LogExport> {
+      const e = await visible(actor, id);
+      if (!STARTABLE.includes(e.status)) throw conflict(e, 'start');
+      const run = e.run + 1;
+      const started = await repo.update(
+        id,
+        { status: 'in_progress', run, processed: 0, startedAt: new Date(), updatedAt: new Date(), unset: ['error', 'file', 'finishedAt'] },
+        { whenStatus: STARTABLE, whenRun: e.run },
+      );
+      if (!started) throw conflict((await repo.findById(id)) ?? e, 'start');
+      if (e.file) await deps.blobs.delete(e.file.id);
+      await deps.enqueue({ exportId: id, run });
+      return started;
+    },
+
+    /** Stops a draft or running export; a running job notices within seconds and deletes its partial file. */
+    async cancel(actor: Actor, id: string): Promise<LogExport> {
+      const e = await visible(actor, id);
+      if (!CANCELLABLE.includes(e.status)) throw conflict(e, 'cancel');
+      const stopped = await repo.update(id, { status: 'stopped', finishedAt: new Date(), updatedAt: new Date() }, { whenStatus: CANCELLABLE });
+      if (!stopped) throw conflict((await repo.findById(id)) ?? e, 'cancel');
+      return stopped;
+    },
+
+    /** A fresh signed link to the finished file (path only; the transport adds its public origin). */
+    async downloadLink(actor: Actor, id: string): Promise<{ path: string; expiresAt: Date }> {
+      const e = await visible(actor, id);
+      if (e.status !== 'success' || !e.file) throw new DomainError('CONFLICT', `The export is ${e.status}; only successful exports can be downloaded`);
+      const expiresAt = new Date(Date.now() + deps.urlTtlSeconds * 1000);
+      return { path: downloadPath(deps.signingSecret, e.id, e.file.id, expiresAt), expiresAt };
+    },
+
+    /** Resolves a signed link (403 if tampered or expired) to the export's current file. */
+    async openSignedFile(input: { exportId: string; fileId: string | null; expires: string | null; sig: string | null }) {
+      const fileId = verifyDownload(deps.signingSecret, input);
+      const e = await repo.findById(input.exportId);
+      const file = e?.status === 'success' ? e.file : undefined;
+      if (!file || file.id !== fileId) throw notFound('Export file');
+      const stat = await deps.blobs.stat(fileId);
+      if (!stat) throw notFound('Export file');
+      return {
+        name: file.name,
+        contentType: file.contentType,
+        size: stat.size,
+        open: (range?: { start: number; end: number }) => deps.blobs.openDownload(fileId, range),
+      };
+    },
+  };
+}
+
+export type ExportService = ReturnType<typeof createExportService>;

@@ -1,0 +1,71 @@
+import type { Filter } from 'mongodb';
+import type { LogFilter } from '../../domain/logs/log-filter.js';
+import type { LogDoc } from './log-document.js';
+
+/** Newest first, ties broken by id: the order every listing and export uses (index `workspace_created`). */
+export const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
+
+type Bound = number | Date | undefined;
+
+function range(min: Bound, max: Bound): Record<string, number | Date> | undefined {
+  if (min === undefined && max === undefined) return undefined;
+  const r: Record<string, number | Date> = {};
+  if (min !== undefined) r.$gte = min;
+  if (max !== undefined) r.$lte = max;
+  return r;
+}
+
+/** A single value is a plain equality (cheapest for both servers); several become $in. */
+function oneOf<T>(values: readonly T[] | undefined): T | { $in: T[] } | undefined {
+  if (values === undefined) return undefined;
+  const unique = [...new Set(values)];
+  return unique.length === 1 ? unique[0] : { $in: unique };
+}
+
+/**
+ * The Mongo query for a domain filter, always scoped to one workspace. workspace_id is the first key so
+ * the `workspace_*` compound indexes serve every filter.
+ *
+ * Metadata pairs: FerretDB 1.24 rejects `$elemMatch` with field conditions ("unknown operator: k") and
+ * silently matches nothing for `$all: [{ $elemMatch }]`, and it does not match a plain `{ metadata: {k, v} }`
+ * against array elements either. `$all` of exact `{k, v}` documents works on both servers (elements are
+ * always stored as `{k, v}`, in that key order, by toKV). The extra `metadata.k` equality lets MongoDB use
+ * the `workspace_metadata` index, which the whole-element comparison alone cannot.
+ */
+export function toMongoFilter(workspaceId: string, f: LogFilter): Filter<LogDoc> {
+  // Built as a plain document: conditions on optional fields (weighted_feedback) need not be in LogDoc.
+  const q: Record<string, unknown> = { workspace_id: workspaceId };
+  const set = (field: string, cond: unknown) => {
+    if (cond !== undefined) q[field] = cond;
+  };
+  set('created_at', range(f.from, f.to));
+  set('trace_id', oneOf(f.traceId));
+  set('span_id', oneOf(f.spanId));
+  set('model', oneOf(f.model));
+  set('provider', oneOf(f.provider));
+  set('status_code', oneOf(f.statusCode));
+  set('is_success', f.isSuccess);
+  set('cost', range(f.minCost, f.maxCost));
+  set('total_tokens', range(f.minTokens, f.maxTokens));
+  set('request_tokens', range(f.minRequestTokens, f.maxRequestTokens));
+  set('response_tokens', range(f.minResponseTokens, f.maxResponseTokens));
+  set('prompt_slug', oneOf(f.promptSlug));
+  set('config', oneOf(f.config));
+  set('virtual_key', oneOf(f.virtualKey));
+  set('weighted_feedback', range(f.minWeightedFeedback, f.maxWeightedFeedback));
+
+  const pairs = Object.entries(f.metadata ?? {});
+  if (pairs.length > 0) {
+    q['metadata.k'] = pairs[0]![0];
+    q.metadata = { $all: pairs.map(([k, v]) => ({ k, v })) };
+  }
+  if (f.providerModel?.length) {
+    q.$or = f.providerModel.map((p) => ({ provider: p.provider, model: p.model }));
+  }
+  return q as Filter<LogDoc>;
+}
+
+/** Strictly after a row in NEWEST_FIRST order: older, or as old with a smaller id. */
+export function olderThan(after: { createdAt: Date; id: string }): Filter<LogDoc> {
+  return { $or: [{ created_at: { $lt: after.createdAt } }, { created_at: after.createdAt, _id: { $lt: after.id } }] };
+}

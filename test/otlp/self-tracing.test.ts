@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { call } from '../helpers/http.js';
+import { ROOT_KEY, testEnv } from '../helpers/server.js';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("Logport's own traces", () => {
+  it('exported to itself: requests and database reads are traced, ingestion is not, and nothing loops', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = testEnv({ PORT: String(port), LOG_LEVEL: 'info' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        PATH: process.env.PATH!,
+        ...env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: base,
+        OTEL_EXPORTER_OTLP_HEADERS: `x-portkey-api-key=${ROOT_KEY}`,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_SERVICE_NAME: 'logport-self',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const mongo = await new MongoClient(env.MONGODB_URI!).connect();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('logport listening') && resolve());
+        child.once('exit', (c) => reject(new Error(`exited ${c}`)));
+      });
+      const ingested = await call(base, 'POST', '/v1/logs', {
+        body: { request: { url: 'https://api.openai.com/v1/chat/completions', body: {} }, response: { body: {} } },
+      });
+      expect(ingested.status).toBe(200);
+      expect((await call(base, 'GET', `/v1/logs/${ingested.body.data.log_ids[0]}`)).status).toBe(200);
+      expect((await call(base, 'GET', '/v1/api-keys')).status).toBe(200);
+
+      const logs = mongo.db(env.MONGODB_DB).collection('logs');
+      const selfSpans = () => logs.find({ source: 'otlp' }).project({ span_name: 1 }).toArray();
+      let names: string[] = [];
+      for (let i = 0; i < 50 && !names.includes('GET /v1/api-keys'); i++) {
+        await sleep(200);
+        names = (await selfSpans()).map((d) => d.span_name as string);
+      }
+      expect(names).toEqual(expect.arrayContaining(['GET /v1/api-keys', 'db logs.findOne']));
+      expect(names.some((n) => n.includes('/v1/traces') || n.includes('POST /v1/logs') || n.includes('insertMany'))).toBe(false);
+
+      // No feedback loop: with no new requests, the number of stored spans stays put.
+      const settled = (await selfSpans()).length;
+      await sleep(1500);
+      expect((await selfSpans()).length).toBe(settled);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await mongo.db(env.MONGODB_DB).dropDatabase();
+      await mongo.close();
+    }
+  });
+});
