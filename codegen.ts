@@ -12,6 +12,8 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         scalars: { DateTime: 'Date | string', JSON: 'unknown' },
+        // Resolvers return domain views; nested fields (children, downloadUrl) are resolved from them.
+        mappers: { Log: '../../log-view.js#LogView', LogExport: '../../../domain/exports/export-model.js#LogExport as DomainLogExport' },
       },
     },
   },

@@ -88,11 +88,11 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
         ingestGate: createAdmissionGate(config.MAX_INFLIGHT_INGEST),
         publicUrl: config.PUBLIC_URL,
       };
-      graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES });
+      graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
         routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps)],
-        mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES)],
+        mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });
       graphql.attachWebSocket(server);

@@ -49,3 +49,10 @@ export function apiKeyFromHeaders(headers: IncomingMessage['headers']): string |
   }
   return undefined;
 }
+
+/** The origin clients reach us at, for links we hand out: PUBLIC_URL when configured, else the request's Host. */
+export function publicOrigin(req: IncomingMessage, configured?: string): string {
+  if (configured) return configured.replace(/\/$/, '');
+  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  return `${proto}://${req.headers.host ?? 'localhost'}`;
+}

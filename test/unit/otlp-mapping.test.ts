@@ -5,6 +5,7 @@ import { logIdFor } from '../../src/domain/logs/log-id.js';
 import type { LogRecord } from '../../src/domain/logs/log-model.js';
 import { computeCostCents } from '../../src/domain/logs/pricing.js';
 import { normaliseProvider } from '../../src/domain/traces/genai-attributes.js';
+import { isJsonText, jsonValueText } from '../../src/domain/traces/json-text.js';
 import { ingestSpans } from '../../src/domain/traces/ingest-spans.js';
 import { mapSpan } from '../../src/domain/traces/map-span.js';
 import type { OtlpExport, OtlpSpan } from '../../src/domain/traces/otlp-model.js';
@@ -108,10 +109,7 @@ describe('GenAI spans, legacy and OpenInference names', () => {
         'gen_ai.completion.0.tool_calls.0.name': 'get_weather', 'gen_ai.completion.0.tool_calls.0.arguments': '{"city":"Paris"}',
       },
     });
-    expect(log.derived).toMatchObject({
-      provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-      requestTokens: 550, responseTokens: 20, totalTokens: 570, cacheReadTokens: 400, cacheWriteTokens: 100,
-    });
+    expect(log.derived).toMatchObject({ provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0', requestTokens: 550, responseTokens: 20, totalTokens: 570, cacheReadTokens: 400, cacheWriteTokens: 100 });
     expect(body(log.request.body)).toEqual({
       model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in Paris?' }],
@@ -194,10 +192,7 @@ describe('cost, status and non-GenAI spans', () => {
   });
 
   it('maps ERROR to a failed 500 with the message in the response body', () => {
-    const log = mapOne({
-      name: 'chat', error: 'upstream timed out',
-      attributes: { 'gen_ai.request.model': 'gpt-4o', 'error.type': 'TimeoutError' },
-    });
+    const log = mapOne({ name: 'chat', error: 'upstream timed out', attributes: { 'gen_ai.request.model': 'gpt-4o', 'error.type': 'TimeoutError' } });
     expect(log.derived).toMatchObject({ statusCode: 500, isSuccess: false });
     expect(log.response.status).toBe(500);
     expect(log.span).toMatchObject({ statusCode: 'ERROR', statusMessage: 'upstream timed out' });
@@ -249,18 +244,12 @@ describe('ingestSpans', () => {
   });
 
   it('rejects spans with unusable ids or no start time, stores the rest and says why', async () => {
-    const good = (over: Partial<OtlpSpan>): OtlpSpan => ({
-      traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 's', kind: 1, startTimeMs: 1_700_000_000_000,
-      endTimeMs: 1_700_000_000_500, attributes: {}, events: [], status: { code: 0 }, ...over,
-    });
+    const base = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 's', kind: 1, startTimeMs: 1_700_000_000_000 };
+    const good = (over: Partial<OtlpSpan>): OtlpSpan => ({ ...base, endTimeMs: 1_700_000_000_500, attributes: {}, events: [], status: { code: 0 }, ...over });
     const spans = [
-      good({}),
-      good({ spanId: 'a7ad6b7169203331', parentSpanId: 'not-an-id' }),
-      good({ traceId: '00000000000000000000000000000000' }),
-      good({ traceId: '0AF7651916CD43DD8448EB211C80319C' }),
-      good({ spanId: '0000000000000000' }),
-      good({ spanId: 'b7ad6b71692033' }),
-      good({ spanId: 'c7ad6b7169203331', startTimeMs: 0 }),
+      good({}), good({ spanId: 'a7ad6b7169203331', parentSpanId: 'not-an-id' }),
+      good({ traceId: '00000000000000000000000000000000' }), good({ traceId: '0AF7651916CD43DD8448EB211C80319C' }),
+      good({ spanId: '0000000000000000' }), good({ spanId: 'b7ad6b71692033' }), good({ spanId: 'c7ad6b7169203331', startTimeMs: 0 }),
     ];
     const repo = new MemoryRepo();
     const result = await ingestSpans(repo.repo, actor(), { export: { resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { attributes: {} }, spans }] }] } });
@@ -283,5 +272,38 @@ describe('ingestSpans', () => {
     expect(repo.inserts).toBe(1);
     expect(await ingestSpans(repo.repo, wsKey, { export: empty })).toEqual({ accepted: 0, rejected: 0 });
     expect(repo.inserts).toBe(1); // nothing to store, no round trip
+  });
+});
+
+describe('JSON text spliced into bodies', () => {
+  const parses = (t: string) => {
+    try {
+      JSON.parse(t);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const samples = [
+    '[{"role":"user","parts":[{"type":"text","content":"Hi \\"there\\" \\u00e9\\n"}]}]', ' { "a" : [ 1 , -2.5e+3 , 0.1 , true , false , null , {} , [] ] } ',
+    '{"nested":{"deep":[[[{"x":"y"}]]]},"n":-0}', '[]', '{}', '[1,]', '{"a":1,}', "[{'role': 'user'}]", '[01]', '[1.]', '[.5]', '["\t"]',
+    '["tab\tinside"]', '["bad \\x escape"]', '{"a" 1}', '[1 2]', '[true false]', '[nul]', '{"a":1}}', '[[]', '["\\u12G4"]', '[1e]', '[-]',
+  ];
+
+  it('accepts exactly what JSON.parse accepts, including every truncation of valid JSON', () => {
+    const corpus = [...samples];
+    for (const s of samples.slice(0, 3)) for (let cut = 0; cut < s.length; cut++) corpus.push(s.slice(0, cut));
+    for (const t of corpus) expect(isJsonText(t), t).toBe(parses(t));
+  });
+
+  it('splices JSON arrays and objects verbatim and encodes anything else as a string', () => {
+    expect(jsonValueText('[{"role":"user"}]')).toBe('[{"role":"user"}]');
+    expect(jsonValueText('[{"role":"us')).toBe(JSON.stringify('[{"role":"us'));
+    expect(jsonValueText("[{'role': 'user'}]")).toBe(JSON.stringify("[{'role': 'user'}]"));
+    expect(jsonValueText('plain text')).toBe('"plain text"');
+    expect(jsonValueText(['a', 1])).toBe('["a",1]');
+    const long = JSON.stringify([{ content: 'x'.repeat(5000) }]);
+    expect(jsonValueText(long)).toBe(long);
+    expect(jsonValueText(long.slice(0, -1))).toBe(JSON.stringify(long.slice(0, -1)));
   });
 });

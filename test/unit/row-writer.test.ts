@@ -2,7 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FIELD_NAMES, resolveRequestedFields, type ExportRow } from '../../src/domain/exports/export-fields.js';
-import { createBatchingWriter, createRowEncoder, csvCell } from '../../src/domain/exports/row-writer.js';
+import { createBatchingWriter, createRowEncoder, csvCell, type BatchingWriterOptions } from '../../src/domain/exports/row-writer.js';
 
 const TRICKY = ['plain', 'a,b', 'say "hi"', 'line1\nline2', 'cr\r\nlf', ' spaced ', 'ünïcödé 🎉 中文', '', '"', ',', '\u2028'];
 
@@ -71,7 +71,7 @@ class Collector extends Writable {
   }
 }
 
-async function writeAll(lines: string[], sink: NodeJS.WritableStream, opts: { gzip: boolean; batchBytes?: number; header?: string }) {
+async function writeAll(lines: string[], sink: NodeJS.WritableStream, opts: BatchingWriterOptions) {
   const w = createBatchingWriter(sink, opts);
   let waits = 0;
   for (const line of lines) {
@@ -162,14 +162,16 @@ describe('createBatchingWriter', () => {
     expect(sink.writableFinished).toBe(true);
   });
 
-  it('gzip output gunzips to exactly the plain bytes', async () => {
-    const sink = new Collector();
-    const { writer } = await writeAll(lines, sink, { gzip: true });
-    const zipped = sink.bytes;
-    expect(zipped.length).toBeLessThan(plain.length / 3);
-    expect(gunzipSync(zipped).equals(plain)).toBe(true);
-    expect(writer.bytesWritten).toBe(plain.length);
-  });
+  for (const gzipLevel of [undefined, 1]) {
+    it(`gzip output (level ${gzipLevel ?? 'default'}) gunzips to exactly the plain bytes`, async () => {
+      const sink = new Collector();
+      const { writer } = await writeAll(lines, sink, { gzip: true, gzipLevel });
+      const zipped = sink.bytes;
+      expect(zipped.length).toBeLessThan(plain.length / 3);
+      expect(gunzipSync(zipped).equals(plain)).toBe(true);
+      expect(writer.bytesWritten).toBe(plain.length);
+    });
+  }
 
   for (const gzip of [false, true]) {
     it(`respects back-pressure from a slow sink (gzip: ${gzip})`, async () => {
@@ -209,6 +211,17 @@ describe('createBatchingWriter', () => {
     await expect(pending).rejects.toBe(err);
     expect(sink.destroyed).toBe(true);
     expect(() => w.push('x\n')).toThrow('cancelled');
+  });
+
+  it('fails instead of hanging when the sink is destroyed underneath it', async () => {
+    const sink = new Collector();
+    const w = createBatchingWriter(sink, { gzip: false, batchBytes: 64 });
+    sink.destroy();
+    const attempt = async () => {
+      for (const l of lines.slice(0, 100)) { const p = w.push(l); if (p) await p; }
+      await w.finish();
+    };
+    await expect(attempt()).rejects.toThrow();
   });
 
   for (const gzip of [false, true]) {

@@ -7,6 +7,7 @@ import { resolveRequestedFields } from './export-fields.js';
 import { exportOptionsSchema, exportUpdateSchema } from './export-input.js';
 import type { BlobStore, ExportQueue, ExportRepository, ExportStatus, LogExport } from './export-model.js';
 import { downloadPath, verifyDownload } from './signed-url.js';
+import { watchExport } from './watch-export.js';
 
 /** The lifecycle, in one place: which transitions each operation may make. */
 const EDITABLE: ExportStatus[] = ['draft', 'failed', 'stopped'];
@@ -147,6 +148,13 @@ export function createExportService(deps: ExportDeps) {
       if (e.status !== 'success' || !e.file) throw new DomainError('CONFLICT', `The export is ${e.status}; only successful exports can be downloaded`);
       const expiresAt = new Date(Date.now() + deps.urlTtlSeconds * 1000);
       return { path: downloadPath(deps.signingSecret, e.id, e.file.id, expiresAt), expiresAt };
+    },
+
+    /** Current state, then every change until a terminal status (GraphQL and tRPC subscriptions). */
+    async watch(actor: Actor, id: string, opts: { signal?: AbortSignal; intervalMs?: number } = {}): Promise<AsyncGenerator<LogExport>> {
+      // Checked before the stream starts, so another workspace's export fails the subscription at once.
+      const first = await visible(actor, id);
+      return watchExport(() => visible(actor, id), first, opts);
     },
 
     /** Resolves a signed link (403 if tampered or expired) to the export's current file. */

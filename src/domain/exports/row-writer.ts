@@ -121,27 +121,36 @@ export function createBatchingWriter(sink: NodeJS.WritableStream, opts: Batching
 
   /** Waits for 'drain'; rejects if the stream errors or closes first. */
   function drain(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      // A stream destroyed before we listen would never emit 'drain' or 'close' again.
-      if ((target as { destroyed?: boolean }).destroyed) {
-        fail(new Error('Export stream was destroyed'));
-        reject(failure);
-        return;
-      }
-      const cleanup = () => {
+    // A stream destroyed before we listen would never emit 'drain' or 'close' again.
+    if ((target as { destroyed?: boolean }).destroyed) {
+      fail(new Error('Export stream was destroyed'));
+      const rejected = Promise.reject(failure);
+      rejected.catch(() => undefined);
+      return rejected;
+    }
+    const p = new Promise<void>((resolve, reject) => {
+      // Cleared synchronously, so a write that fills the buffer right after a drain waits again.
+      const settle = (err?: unknown) => {
         target.removeListener('drain', onDrain);
         target.removeListener('error', onFail);
         target.removeListener('close', onClose);
+        if (waiting === p) waiting = undefined;
+        if (err === undefined) resolve();
+        else {
+          fail(err);
+          reject(failure);
+        }
       };
-      const onDrain = () => { cleanup(); resolve(); };
-      const onFail = (err: unknown) => { cleanup(); fail(err); reject(failure); };
-      const onClose = () => { cleanup(); fail(new Error('Export stream closed before it drained')); reject(failure); };
+      const onDrain = () => settle();
+      const onFail = (err: unknown) => settle(err ?? new Error('Export stream failed'));
+      const onClose = () => settle(new Error('Export stream closed before it drained'));
       target.on('drain', onDrain);
       target.once('error', onFail);
       target.once('close', onClose);
-    }).finally(() => {
-      waiting = undefined;
     });
+    // A caller may drop the promise (it is advisory); failures still surface from push and finish.
+    p.catch(() => undefined);
+    return p;
   }
 
   /** Writes the accumulated text; true when the stream wants the writer to wait. */

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import { ingestLogs } from './ingest-logs.js';
 import type { LogRecord, LogRepository, Trace } from './log-model.js';
+import { listLogs, type LogPageResult } from './list-logs.js';
 import { getLog, getTrace } from './read-logs.js';
 import { enforceRetention } from './retention.js';
 
@@ -8,6 +9,7 @@ export interface LogService {
   ingest(actor: Actor, input: { workspaceId?: string | null; body: unknown }): Promise<string[]>;
   get(actor: Actor, input: { id: string; workspaceId?: string | null }): Promise<LogRecord>;
   trace(actor: Actor, input: { traceId: string; workspaceId?: string | null }): Promise<Trace>;
+  list(actor: Actor, input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null }): Promise<LogPageResult>;
   enforceRetention(days: number): Promise<{ deleted: number; cutoff: Date }>;
 }
 
@@ -16,6 +18,7 @@ export function createLogService(repo: LogRepository): LogService {
     ingest: (actor, input) => ingestLogs(repo, actor, input),
     get: (actor, input) => getLog(repo, actor, input),
     trace: (actor, input) => getTrace(repo, actor, input),
+    list: (actor, input) => listLogs(repo, actor, input),
     enforceRetention: (days) => enforceRetention(repo, days),
   };
 }

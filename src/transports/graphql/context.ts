@@ -1,16 +1,23 @@
 import type { Actor } from '../../domain/auth/actor.js';
+import type { Trace } from '../../domain/logs/log-model.js';
 import type { Services } from '../../domain/services.js';
 
 export interface GraphQLContext {
   services: Services;
-  /** Authenticates on first use, so introspection-free errors surface per field, translated by formatError. */
+  /** Authenticates on first use, so errors surface per field and are translated by formatError. */
   actor(): Promise<Actor>;
+  /** Origin for links handed out (download URLs). */
+  origin: string;
+  /** Traces loaded during this operation: walking `children` costs one query per trace, not per node. */
+  traces: Map<string, Promise<Trace | null>>;
 }
 
-export function createContext(services: Services, apiKey: string | undefined): GraphQLContext {
+export function createContext(services: Services, apiKey: string | undefined, origin: string): GraphQLContext {
   let actor: Promise<Actor> | undefined;
   return {
     services,
     actor: () => (actor ??= services.apiKeys.authenticate(apiKey)),
+    origin,
+    traces: new Map(),
   };
 }

@@ -9,11 +9,18 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../../domain/services.js';
 import { REPO_ROOT } from '../../paths.js';
-import { apiKeyFromHeaders, readBody } from '../http-body.js';
+import { apiKeyFromHeaders, publicOrigin, readBody } from '../http-body.js';
 import type { Mount } from '../http.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
+import { exportResolvers } from './resolvers/exports.js';
+import { logResolvers } from './resolvers/logs.js';
 import { viewerResolvers } from './resolvers/viewer.js';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { specifiedRules, validate, type ValidationRule } from 'graphql';
 
 export function loadSchema(): GraphQLSchema {
   const dir = join(REPO_ROOT, 'schema');
@@ -21,8 +28,18 @@ export function loadSchema(): GraphQLSchema {
     .filter((f) => f.endsWith('.graphql'))
     .sort()
     .map((f) => readFileSync(join(dir, f), 'utf8'));
-  return makeExecutableSchema({ typeDefs, resolvers: [viewerResolvers] });
+  return makeExecutableSchema({
+    typeDefs,
+    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers],
+  });
 }
+
+/** Limits against abusive queries (deep trace walks, alias floods, huge selections), on HTTP and WebSocket alike. */
+export const protectionRules: ValidationRule[] = [
+  maxDepthRule({ n: 12 }) as unknown as ValidationRule,
+  costLimitRule({ maxCost: 20_000 }) as unknown as ValidationRule,
+  maxAliasesRule({ n: 30 }) as unknown as ValidationRule,
+];
 
 export interface GraphQLTransport {
   mount: Mount;
@@ -35,6 +52,7 @@ export async function createGraphQLTransport(opts: {
   services: Services;
   production: boolean;
   bodyLimit: number;
+  publicUrl?: string;
 }): Promise<GraphQLTransport> {
   const schema = loadSchema();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -43,6 +61,7 @@ export async function createGraphQLTransport(opts: {
     includeStacktraceInErrorResponses: false,
     // Shutdown is ordered by app.ts; Apollo must not race it with its own signal handlers.
     stopOnTerminationSignals: false,
+    validationRules: protectionRules,
     plugins: opts.production ? [ApolloServerPluginLandingPageDisabled()] : [],
   });
   await apollo.start();
@@ -68,7 +87,7 @@ export async function createGraphQLTransport(opts: {
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: ctx.req.method ?? 'GET', headers, search: ctx.url.search, body },
-        context: async () => createContext(opts.services, apiKeyFromHeaders(ctx.req.headers)),
+        context: async () => createContext(opts.services, apiKeyFromHeaders(ctx.req.headers), publicOrigin(ctx.req, opts.publicUrl)),
       });
       for (const [k, v] of result.headers) ctx.res.setHeader(k, v);
       ctx.res.statusCode = result.status ?? 200;
@@ -89,10 +108,11 @@ export async function createGraphQLTransport(opts: {
       wsCleanup = useServer(
         {
           schema,
+          validate: (s, document) => validate(s, document, [...specifiedRules, ...protectionRules]),
           context: (wsCtx) => {
             const p = (wsCtx.connectionParams ?? {}) as Record<string, unknown>;
             const key = p.apiKey ?? p['x-portkey-api-key'] ?? bearer(p.authorization ?? p.Authorization);
-            return createContext(opts.services, typeof key === 'string' ? key : undefined);
+            return createContext(opts.services, typeof key === 'string' ? key : undefined, publicOrigin(wsCtx.extra.request, opts.publicUrl));
           },
           // Execution errors reach clients through onNext: translate them exactly as over HTTP.
           onNext: (_ctx, _id, _payload, _args, result) =>

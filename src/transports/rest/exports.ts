@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { fromGenerationsFilter } from '../../domain/logs/log-filter.js';
 import type { Route } from '../http.js';
 import { sendJson } from '../http.js';
-import { readJson } from '../http-body.js';
+import { publicOrigin, readJson } from '../http-body.js';
 import type { RestDeps } from './deps.js';
 import { presentExport } from './export-presenter.js';
 import { exportFileRoute } from './export-file.js';
@@ -30,11 +30,6 @@ function toDomainInput(body: Body, requireFilters: boolean) {
   };
 }
 
-function publicOrigin(req: IncomingMessage, configured?: string): string {
-  if (configured) return configured.replace(/\/$/, '');
-  const proto = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
-}
 
 export function exportRoutes(deps: RestDeps): Route[] {
   const { services, authenticate, limits } = deps;

@@ -5,7 +5,7 @@ import type { Mount } from '../http.js';
 import { appRouter } from './router.js';
 import type { TrpcContext } from './trpc.js';
 
-export function createTrpcMount(services: Services, bodyLimit: number): Mount {
+export function createTrpcMount(services: Services, bodyLimit: number, publicUrl?: string): Mount {
   const handler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -13,7 +13,7 @@ export function createTrpcMount(services: Services, bodyLimit: number): Mount {
     createContext: ({ req }): TrpcContext => {
       let actor: ReturnType<TrpcContext['actor']> | undefined;
       const key = apiKeyFromHeaders(req.headers);
-      return { services, actor: () => (actor ??= services.apiKeys.authenticate(key)) };
+      return { services, actor: () => (actor ??= services.apiKeys.authenticate(key)), req, publicUrl };
     },
   });
   return {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { parseLogFilter } from '../../domain/logs/log-filter.js';
+import { exportView } from '../export-view.js';
+import { publicOrigin } from '../http-body.js';
 import { logView, traceView } from '../log-view.js';
 import { authedProcedure, router } from './trpc.js';
-
-const workspaceId = z.string().min(1).max(128).optional();
+import { createExportInput, exportIdInput, logsListInput, updateExportInput, workspaceId } from './inputs.js';
 
 export const appRouter = router({
   viewer: router({
@@ -19,6 +21,10 @@ export const appRouter = router({
     get: authedProcedure
       .input(z.object({ id: z.string().min(1).max(256), workspaceId }))
       .query(async ({ ctx, input }) => logView(await ctx.services.logs.get(ctx.actor, input))),
+    list: authedProcedure.input(logsListInput).query(async ({ ctx, input }) => {
+      const page = await ctx.services.logs.list(ctx.actor, input);
+      return { items: page.items.map(logView), nextCursor: page.hasNextPage ? page.endCursor : null, totalCount: page.totalCount };
+    }),
     // The log array is validated by the domain's own schema, exactly as for REST.
     ingest: authedProcedure
       .input(z.object({ logs: z.unknown(), workspaceId }))
@@ -28,6 +34,30 @@ export const appRouter = router({
     get: authedProcedure
       .input(z.object({ traceId: z.string().min(1).max(256), workspaceId }))
       .query(async ({ ctx, input }) => traceView(await ctx.services.logs.trace(ctx.actor, input))),
+  }),
+  exports: router({
+    create: authedProcedure.input(createExportInput).mutation(async ({ ctx, input }) => {
+      const { filters, ...options } = input;
+      const e = await ctx.services.exports.create(ctx.actor, { options, filters: (filters ?? {}) as Record<string, unknown>, filter: parseLogFilter(filters ?? {}, ['filters']) });
+      return exportView(e);
+    }),
+    list: authedProcedure.input(z.object({ workspaceId }).optional()).query(async ({ ctx, input }) => (await ctx.services.exports.list(ctx.actor, { workspaceId: input?.workspaceId })).map(exportView)),
+    get: authedProcedure.input(exportIdInput).query(async ({ ctx, input }) => exportView(await ctx.services.exports.get(ctx.actor, input.id))),
+    update: authedProcedure.input(updateExportInput).mutation(async ({ ctx, input }) => {
+      const { id, filters, ...options } = input;
+      const filter = filters === undefined ? undefined : parseLogFilter(filters, ['filters']);
+      return exportView(await ctx.services.exports.update(ctx.actor, id, { options, filters: filters as Record<string, unknown> | undefined, filter }));
+    }),
+    start: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.start(ctx.actor, input.id))),
+    cancel: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.cancel(ctx.actor, input.id))),
+    downloadUrl: authedProcedure.input(exportIdInput).query(async ({ ctx, input }) => {
+      const link = await ctx.services.exports.downloadLink(ctx.actor, input.id);
+      return { url: `${publicOrigin(ctx.req, ctx.publicUrl)}${link.path}`, expiresAt: link.expiresAt.toISOString() };
+    }),
+    /** Server-sent events: the current state, then each change, ending after a terminal status. */
+    onStatus: authedProcedure.input(exportIdInput).subscription(async function* ({ ctx, input, signal }) {
+      for await (const e of await ctx.services.exports.watch(ctx.actor, input.id, { signal })) yield exportView(e);
+    }),
   }),
 });
 

@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { Actor } from '../../domain/auth/actor.js';
 import { DomainError, ERROR_TABLE } from '../../domain/errors.js';
@@ -7,6 +9,8 @@ import type { Services } from '../../domain/services.js';
 export interface TrpcContext {
   services: Services;
   actor(): Promise<Actor>;
+  req: IncomingMessage;
+  publicUrl?: string;
 }
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -14,11 +18,14 @@ const t = initTRPC.context<TrpcContext>().create({
   // The one translator for tRPC: domain details ride along in `data.details`, internals stay hidden.
   errorFormatter({ shape, error }) {
     const domain = error.cause instanceof DomainError ? error.cause : undefined;
+    const zod = error.cause instanceof ZodError ? error.cause : undefined;
     const hidden = !domain && error.code === 'INTERNAL_SERVER_ERROR';
+    // Input errors carry the same {path, message} details whether zod (input parser) or the domain found them.
+    const details = domain?.details ?? zod?.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message }));
     return {
       ...shape,
-      message: hidden ? 'Internal server error' : shape.message,
-      data: { ...shape.data, stack: undefined, domainCode: domain?.code, details: domain?.details },
+      message: hidden ? 'Internal server error' : zod ? 'Invalid input' : shape.message,
+      data: { ...shape.data, stack: undefined, domainCode: domain?.code ?? (zod ? 'BAD_REQUEST' : undefined), details },
     };
   },
 });

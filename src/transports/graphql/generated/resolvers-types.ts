@@ -1,7 +1,11 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { LogView } from '../../log-view.js';
+import type { LogExport as DomainLogExport } from '../../../domain/exports/export-model.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -9,7 +13,58 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time string in UTC, e.g. `2026-01-31T12:00:00.000Z`. */
+  DateTime: { input: Date | string; output: Date | string; }
+  /** Any JSON value: objects, arrays, strings, numbers, booleans or null. */
+  JSON: { input: unknown; output: unknown; }
 };
+
+/** A new export. */
+export type CreateExportInput = {
+  /** Compression (default NONE). */
+  compression?: InputMaybe<ExportCompression>;
+  /** Free text. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Which logs; all when omitted. */
+  filters?: InputMaybe<LogFilter>;
+  /** File format (default JSONL). */
+  format?: InputMaybe<ExportFormat>;
+  /** At most this many rows (newest first). No limit by default. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** Skip this many rows first. */
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  /** Field names, either generation of Portkey's names (e.g. ai_model, req_units, metadata). */
+  requestedData: Array<Scalars['String']['input']>;
+  /** Workspace to export (organisation keys; default `default`). */
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Compression of an export file. */
+export type ExportCompression =
+  /** A .gz file. */
+  | 'GZIP'
+  /** Plain file. */
+  | 'NONE';
+
+/** File format of an export. */
+export type ExportFormat =
+  /** RFC 4180 CSV with a header line. */
+  | 'CSV'
+  /** One JSON object per line. */
+  | 'JSONL';
+
+/** Where an export is in its life. */
+export type ExportStatus =
+  /** Created, not started. */
+  | 'DRAFT'
+  /** Failed; see `error`. Can be started again. */
+  | 'FAILED'
+  /** Running. */
+  | 'IN_PROGRESS'
+  /** Cancelled. Can be started again. */
+  | 'STOPPED'
+  /** Finished; the file can be downloaded. */
+  | 'SUCCESS';
 
 /** Whether a key acts for the whole organisation or for a single workspace. */
 export type KeyKind =
@@ -18,14 +73,312 @@ export type KeyKind =
   /** Sees and writes only its own workspace. */
   | 'WORKSPACE';
 
+/** A stored LLM request log, or an OpenTelemetry span mapped to one. */
+export type Log = {
+  __typename?: 'Log';
+  /** Spans whose parent is this one, in start order. */
+  children: Array<Log>;
+  /** Cost in cents. */
+  cost: Maybe<Scalars['Float']['output']>;
+  /** Currency of the cost (USD unless the client said otherwise). */
+  costCurrency: Maybe<Scalars['String']['output']>;
+  /** Where the cost came from: `client` (sent in metadata or span attributes) or `computed` (price table). */
+  costSource: Maybe<Scalars['String']['output']>;
+  /** When the request happened (the client's timestamp or span start), else ingestion time. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Logport's id for the log. */
+  id: Scalars['ID']['output'];
+  /** Whether the status was 2xx (spans: not ERROR). */
+  isSuccess: Scalars['Boolean']['output'];
+  /** Metadata key/value pairs, as an object. */
+  metadata: Scalars['JSON']['output'];
+  /** Model name as reported by the response (else the request, else metadata). */
+  model: Maybe<Scalars['String']['output']>;
+  /** Parent span id; the parent may be a REST log or an OTLP span. */
+  parentSpanId: Maybe<Scalars['String']['output']>;
+  /** AI provider, e.g. openai, anthropic, google, bedrock. */
+  provider: Maybe<Scalars['String']['output']>;
+  /** The request: url, method, headers and the body exactly as received. */
+  request: Scalars['JSON']['output'];
+  /** Prompt (input) tokens, cache reads and writes included. */
+  requestTokens: Maybe<Scalars['Int']['output']>;
+  /** The response: status, headers and the body exactly as received. */
+  response: Scalars['JSON']['output'];
+  /** Latency in milliseconds. */
+  responseTimeMs: Maybe<Scalars['Float']['output']>;
+  /** Completion (output) tokens, reasoning included. */
+  responseTokens: Maybe<Scalars['Int']['output']>;
+  /** How it arrived: `rest` (POST /v1/logs) or `otlp` (OpenTelemetry). */
+  source: Scalars['String']['output'];
+  /** Span id within the trace. */
+  spanId: Maybe<Scalars['String']['output']>;
+  /** Span name. */
+  spanName: Maybe<Scalars['String']['output']>;
+  /** HTTP status of the provider response (spans: 200 unless the span failed). */
+  statusCode: Scalars['Int']['output'];
+  /** Request plus response tokens. */
+  totalTokens: Maybe<Scalars['Int']['output']>;
+  /** Trace the log belongs to, if any. */
+  traceId: Maybe<Scalars['String']['output']>;
+  /** Workspace the log belongs to. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** A page of logs. */
+export type LogConnection = {
+  __typename?: 'LogConnection';
+  /** The logs of this page. */
+  edges: Array<LogEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Logs matching the filter, ignoring paging. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A log and the cursor that points after it. */
+export type LogEdge = {
+  __typename?: 'LogEdge';
+  /** Pass as `after` to continue after this log. */
+  cursor: Scalars['String']['output'];
+  /** The log. */
+  node: Log;
+};
+
+/** An asynchronous export of logs to a downloadable file. */
+export type LogExport = {
+  __typename?: 'LogExport';
+  /** File compression. */
+  compression: ExportCompression;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Free text. */
+  description: Scalars['String']['output'];
+  /** A fresh signed download link when SUCCESS, else null. */
+  downloadUrl: Maybe<Scalars['String']['output']>;
+  /** Why it failed, when FAILED. */
+  error: Maybe<Scalars['String']['output']>;
+  /** The filters as given when the export was created or last changed. */
+  filters: Scalars['JSON']['output'];
+  /** File format. */
+  format: ExportFormat;
+  /** Export id. */
+  id: Scalars['ID']['output'];
+  /** Rows written so far by the current run. */
+  processed: Scalars['Int']['output'];
+  /** Share of rows written, 0..1; never goes back during a run. */
+  progress: Scalars['Float']['output'];
+  /** Fields in each row, named as requested. */
+  requestedData: Array<Scalars['String']['output']>;
+  /** Lifecycle status. */
+  status: ExportStatus;
+  /** Rows that matched when the export was created or changed; rows written once it succeeded. */
+  total: Scalars['Int']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Workspace whose logs are exported. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/**
+ * Narrows logs. Every field is optional and all given fields must match. List fields also accept a single value.
+ * The same filter drives `logs`, exports and the REST GenerationsFilter.
+ */
+export type LogFilter = {
+  /** Config id(s). */
+  config?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Created at or after. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only successes (true) or only failures (false). */
+  isSuccess?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Maximum cost in cents. */
+  maxCost?: InputMaybe<Scalars['Float']['input']>;
+  /** Maximum request (prompt) tokens. */
+  maxRequestTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Maximum response (completion) tokens. */
+  maxResponseTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Maximum total tokens. */
+  maxTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Metadata pairs that must all be present, e.g. {"user.id": "u-1"}. */
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** Minimum cost in cents. */
+  minCost?: InputMaybe<Scalars['Float']['input']>;
+  /** Minimum request (prompt) tokens. */
+  minRequestTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Minimum response (completion) tokens. */
+  minResponseTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Minimum total tokens. */
+  minTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Model name(s). */
+  model?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Prompt slug(s). */
+  promptSlug?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Provider(s), e.g. openai. */
+  provider?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Span id(s). */
+  spanId?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** HTTP status code(s). */
+  statusCode?: InputMaybe<Array<Scalars['Int']['input']>>;
+  /** Created at or before. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Trace id(s). */
+  traceId?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Virtual key(s). */
+  virtualKey?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Stops a draft or running export; a running job stops within seconds and its partial file is deleted. */
+  cancelExport: LogExport;
+  /** Creates a draft export of the logs matching `filters`; `total` says how many match now. */
+  createExport: LogExport;
+  /** Runs a draft export, or a failed or stopped one again from the start (CONFLICT while running or done). */
+  startExport: LogExport;
+  /** Changes a draft, failed or stopped export (CONFLICT otherwise). */
+  updateExport: LogExport;
+};
+
+
+export type MutationCancelExportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateExportArgs = {
+  input: CreateExportInput;
+};
+
+
+export type MutationStartExportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateExportArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateExportInput;
+};
+
+/** Paging state. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge, if any. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** Whether more logs follow. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /**
  * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
  * over WebSocket, connectionParams.apiKey).
  */
 export type Query = {
   __typename?: 'Query';
+  /** A log (or OTLP span) by Logport id, or by the client's own idempotency id. Null when missing or in another workspace. */
+  log: Maybe<Log>;
+  /** An export by id; null when missing or in another workspace. */
+  logExport: Maybe<LogExport>;
+  /** Exports, newest first: the key's workspace, or for organisation keys the named workspace (all when omitted). */
+  logExports: Array<LogExport>;
+  /** Logs matching a filter, newest first (ties by id), with cursor paging. `first` is at most 1000 (default 50). */
+  logs: LogConnection;
+  /** Every log and span sharing a trace id, as a tree. Null when the trace has no logs in the workspace. */
+  trace: Maybe<Trace>;
   /** The API key making this request: who it is and what it may do. */
   viewer: Viewer;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryLogArgs = {
+  id: Scalars['ID']['input'];
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryLogExportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryLogExportsArgs = {
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryLogsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<LogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryTraceArgs = {
+  traceId: Scalars['ID']['input'];
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The export's current state, then one event per change of status or progress while it runs, ending after
+   * a terminal status (SUCCESS, FAILED, STOPPED). Works whichever process runs the job.
+   */
+  exportStatusChanged: LogExport;
+};
+
+
+export type SubscriptionExportStatusChangedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** Every log and span of one trace. */
+export type Trace = {
+  __typename?: 'Trace';
+  /** Spans without a parent in the trace; walk `children` from here. */
+  roots: Array<Log>;
+  /** All logs and spans of the trace, in time order. */
+  spans: Array<Log>;
+  /** The trace id. */
+  traceId: Scalars['ID']['output'];
+};
+
+/** Changes to an export; omitted fields stay as they are. */
+export type UpdateExportInput = {
+  /** Compression. */
+  compression?: InputMaybe<ExportCompression>;
+  /** Free text. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the filters. */
+  filters?: InputMaybe<LogFilter>;
+  /** File format. */
+  format?: InputMaybe<ExportFormat>;
+  /** At most this many rows. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** Skip this many rows first. */
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  /** Replaces the field list. */
+  requestedData?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** The identity behind an API key. */
@@ -119,24 +472,147 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateExportInput: CreateExportInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ExportCompression: ExportCompression;
+  ExportFormat: ExportFormat;
+  ExportStatus: ExportStatus;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KeyKind: KeyKind;
+  Log: ResolverTypeWrapper<LogView>;
+  LogConnection: ResolverTypeWrapper<Omit<LogConnection, 'edges'> & { edges: Array<ResolversTypes['LogEdge']> }>;
+  LogEdge: ResolverTypeWrapper<Omit<LogEdge, 'node'> & { node: ResolversTypes['Log'] }>;
+  LogExport: ResolverTypeWrapper<DomainLogExport>;
+  LogFilter: LogFilter;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Trace: ResolverTypeWrapper<Omit<Trace, 'roots' | 'spans'> & { roots: Array<ResolversTypes['Log']>, spans: Array<ResolversTypes['Log']> }>;
+  UpdateExportInput: UpdateExportInput;
   Viewer: ResolverTypeWrapper<Viewer>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  CreateExportInput: CreateExportInput;
+  DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
+  Log: LogView;
+  LogConnection: Omit<LogConnection, 'edges'> & { edges: Array<ResolversParentTypes['LogEdge']> };
+  LogEdge: Omit<LogEdge, 'node'> & { node: ResolversParentTypes['Log'] };
+  LogExport: DomainLogExport;
+  LogFilter: LogFilter;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  Trace: Omit<Trace, 'roots' | 'spans'> & { roots: Array<ResolversParentTypes['Log']>, spans: Array<ResolversParentTypes['Log']> };
+  UpdateExportInput: UpdateExportInput;
   Viewer: Viewer;
 };
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type LogResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Log'] = ResolversParentTypes['Log']> = {
+  children?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
+  cost?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  costCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  costSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isSuccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  parentSpanId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  request?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  requestTokens?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  response?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  responseTimeMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  responseTokens?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  spanId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  spanName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusCode?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  totalTokens?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workspaceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type LogConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogConnection'] = ResolversParentTypes['LogConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['LogEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LogEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogEdge'] = ResolversParentTypes['LogEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Log'], ParentType, ContextType>;
+};
+
+export type LogExportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogExport'] = ResolversParentTypes['LogExport']> = {
+  compression?: Resolver<ResolversTypes['ExportCompression'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  downloadUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filters?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['ExportFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  requestedData?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExportStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  workspaceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCancelExportArgs, 'id'>>;
+  createExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCreateExportArgs, 'input'>>;
+  startExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationStartExportArgs, 'id'>>;
+  updateExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationUpdateExportArgs, 'id' | 'input'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  log?: Resolver<Maybe<ResolversTypes['Log']>, ParentType, ContextType, RequireFields<QueryLogArgs, 'id'>>;
+  logExport?: Resolver<Maybe<ResolversTypes['LogExport']>, ParentType, ContextType, RequireFields<QueryLogExportArgs, 'id'>>;
+  logExports?: Resolver<Array<ResolversTypes['LogExport']>, ParentType, ContextType, Partial<QueryLogExportsArgs>>;
+  logs?: Resolver<ResolversTypes['LogConnection'], ParentType, ContextType, Partial<QueryLogsArgs>>;
+  trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'traceId'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  exportStatusChanged?: SubscriptionResolver<ResolversTypes['LogExport'], "exportStatusChanged", ParentType, ContextType, RequireFields<SubscriptionExportStatusChangedArgs, 'id'>>;
+};
+
+export type TraceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Trace'] = ResolversParentTypes['Trace']> = {
+  roots?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
+  spans?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
+  traceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
@@ -149,7 +625,17 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  DateTime?: GraphQLScalarType;
+  JSON?: GraphQLScalarType;
+  Log?: LogResolvers<ContextType>;
+  LogConnection?: LogConnectionResolvers<ContextType>;
+  LogEdge?: LogEdgeResolvers<ContextType>;
+  LogExport?: LogExportResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Trace?: TraceResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

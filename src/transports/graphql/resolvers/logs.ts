@@ -1,0 +1,57 @@
+import { encodeCursor } from '../../../domain/logs/list-logs.js';
+import type { LogRecord, TraceNode } from '../../../domain/logs/log-model.js';
+import { logView, type LogView } from '../../log-view.js';
+import type { GraphQLContext } from '../context.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { nullIfMissing } from './null-if-missing.js';
+
+/** Children indexed by parent span id, for the whole trace a log belongs to (loaded once per operation). */
+async function childrenOf(view: LogView, ctx: GraphQLContext): Promise<LogView[]> {
+  if (!view.traceId || !view.spanId) return [];
+  const key = `${view.workspaceId}\n${view.traceId}`;
+  let trace = ctx.traces.get(key);
+  if (!trace) {
+    trace = ctx.actor().then((actor) => nullIfMissing(ctx.services.logs.trace(actor, { traceId: view.traceId!, workspaceId: view.workspaceId })));
+    ctx.traces.set(key, trace);
+  }
+  const t = await trace;
+  const find = (nodes: TraceNode[]): TraceNode | undefined => {
+    for (const n of nodes) {
+      if (n.log.id === view.id) return n;
+      const hit = find(n.children);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  return (t && find(t.roots)?.children.map((c) => logView(c.log))) ?? [];
+}
+
+export const logResolvers: Resolvers = {
+  Query: {
+    async log(_p, { id, workspaceId }, ctx) {
+      const actor = await ctx.actor();
+      const r = await nullIfMissing(ctx.services.logs.get(actor, { id, workspaceId }));
+      return r && logView(r);
+    },
+    async logs(_p, { filter, first, after, workspaceId }, ctx) {
+      const actor = await ctx.actor();
+      const page = await ctx.services.logs.list(actor, { filter, first, after, workspaceId });
+      return {
+        totalCount: page.totalCount,
+        edges: page.items.map((r: LogRecord) => ({ cursor: encodeCursor(r), node: logView(r) })),
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      };
+    },
+    async trace(_p, { traceId, workspaceId }, ctx) {
+      const actor = await ctx.actor();
+      const t = await nullIfMissing(ctx.services.logs.trace(actor, { traceId, workspaceId }));
+      if (!t) return null;
+      ctx.traces.set(`${t.spans[0]!.workspaceId}\n${traceId}`, Promise.resolve(t));
+      return { traceId: t.traceId, spans: t.spans.map(logView), roots: t.roots.map((n) => logView(n.log)) };
+    },
+  },
+  Log: {
+    createdAt: (v) => v.createdAt,
+    children: (v, _a, ctx) => childrenOf(v, ctx),
+  },
+};

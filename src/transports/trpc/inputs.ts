@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { logFilterSchema } from '../../domain/logs/log-filter.js';
+import { exportOptionsSchema } from '../../domain/exports/export-input.js';
+
+/**
+ * tRPC inputs, built from the domain's own schemas (the LogFilter, the export options), so validation is
+ * identical to REST and GraphQL. Filters are re-parsed by the domain, which adds their paths to errors.
+ */
+export const workspaceId = z.string().min(1).max(128).optional();
+export const exportIdInput = z.object({ id: z.string().min(1).max(128) });
+
+export const logsListInput = z.object({
+  filter: logFilterSchema.optional(),
+  first: z.number().int().optional(),
+  after: z.string().optional(),
+  workspaceId,
+});
+
+// Filters stay in their input form here (the domain parses them once); the schema still checks them up front.
+const filterInput = z.custom<Record<string, unknown>>((v) => logFilterSchema.safeParse(v).success, { message: 'Invalid LogFilter' });
+
+export const createExportInput = exportOptionsSchema.extend({ filters: filterInput.optional() });
+export const updateExportInput = exportOptionsSchema.omit({ workspaceId: true }).partial().extend({ id: z.string().min(1).max(128), filters: filterInput.optional() });
