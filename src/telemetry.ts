@@ -1,4 +1,5 @@
 import { context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -23,12 +24,16 @@ export function startTelemetry(config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT
     resource: resourceFromAttributes({ 'service.name': config.OTEL_SERVICE_NAME, 'service.version': VERSION }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
+  // Without a context manager the active context does not follow async calls: database spans would lose
+  // their request parent, and ingestion's "do not trace" marker would not reach its database writes.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
   return {
     enabled: true,
     async shutdown() {
       await provider.shutdown();
       trace.disable();
+      context.disable();
     },
   };
 }

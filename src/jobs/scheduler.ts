@@ -3,6 +3,7 @@ import { Agenda, type BackoffStrategy, type Job } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { COLLECTIONS } from '../storage/mongo/collections.js';
+import { withSpan } from '../telemetry.js';
 
 export interface JobDefinition {
   name: string;
@@ -42,7 +43,8 @@ export async function createScheduler(db: Db, logger: Logger, definitions: JobDe
       async (job: Job) => {
         const jobLog = log.child({ job: def.name, jobId: String(job.attrs._id) });
         try {
-          await def.run(job, jobLog);
+          // Each run is a span of Logport's own traces (a no-op unless OTLP export is configured).
+          await withSpan(`job ${def.name}`, { 'logport.job.id': String(job.attrs._id) }, () => def.run(job, jobLog));
         } catch (err) {
           jobLog.error({ err }, 'job failed');
           throw err;
