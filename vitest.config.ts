@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // graphql ships ESM and CJS builds; @graphql-tools loads the CJS one, so tests must too, or schema objects
+  // from the two builds meet ("another module or realm"). Plain Node resolves them consistently.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-database.ts'],

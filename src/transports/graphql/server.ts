@@ -20,7 +20,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { specifiedRules, validate, type ValidationRule } from 'graphql';
+import { type GraphQLError, specifiedRules, validate, type ValidationContext, type ValidationRule } from 'graphql';
 
 export function loadSchema(): GraphQLSchema {
   const dir = join(REPO_ROOT, 'schema');
@@ -35,10 +35,12 @@ export function loadSchema(): GraphQLSchema {
 }
 
 /** Limits against abusive queries (deep trace walks, alias floods, huge selections), on HTTP and WebSocket alike. */
+// Report (not throw) a breach, so clients get a validation error naming the limit instead of a 500.
+const report = { propagateOnRejection: false, onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)] };
 export const protectionRules: ValidationRule[] = [
-  maxDepthRule({ n: 12 }) as unknown as ValidationRule,
-  costLimitRule({ maxCost: 20_000 }) as unknown as ValidationRule,
-  maxAliasesRule({ n: 30 }) as unknown as ValidationRule,
+  maxDepthRule({ n: 12, ...report }) as unknown as ValidationRule,
+  costLimitRule({ maxCost: 20_000, ...report }) as unknown as ValidationRule,
+  maxAliasesRule({ n: 30, ...report }) as unknown as ValidationRule,
 ];
 
 export interface GraphQLTransport {

@@ -17,7 +17,10 @@ export const logsListInput = z.object({
 });
 
 // Filters stay in their input form here (the domain parses them once); the schema still checks them up front.
-const filterInput = z.custom<Record<string, unknown>>((v) => logFilterSchema.safeParse(v).success, { message: 'Invalid LogFilter' });
+const filterInput = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  const r = logFilterSchema.safeParse(v);
+  if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
 
 export const createExportInput = exportOptionsSchema.extend({ filters: filterInput.optional() });
 export const updateExportInput = exportOptionsSchema.omit({ workspaceId: true }).partial().extend({ id: z.string().min(1).max(128), filters: filterInput.optional() });

@@ -55,8 +55,12 @@ export const appRouter = router({
       return { url: `${publicOrigin(ctx.req, ctx.publicUrl)}${link.path}`, expiresAt: link.expiresAt.toISOString() };
     }),
     /** Server-sent events: the current state, then each change, ending after a terminal status. */
-    onStatus: authedProcedure.input(exportIdInput).subscription(async function* ({ ctx, input, signal }) {
-      for await (const e of await ctx.services.exports.watch(ctx.actor, input.id, { signal })) yield exportView(e);
+    // Not a generator itself: the visibility check runs before the stream opens, so NOT_FOUND is a proper error.
+    onStatus: authedProcedure.input(exportIdInput).subscription(async ({ ctx, input, signal }) => {
+      const stream = await ctx.services.exports.watch(ctx.actor, input.id, { signal });
+      return (async function* () {
+        for await (const e of stream) yield exportView(e);
+      })();
     }),
   }),
 });

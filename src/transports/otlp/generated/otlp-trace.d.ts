@@ -29,7 +29,6 @@ export namespace opentelemetry {
                     public kvlistValue?: (opentelemetry.proto.common.v1.IKeyValueList|null);
                     public bytesValue?: (Uint8Array|null);
                     public value?: ("stringValue"|"boolValue"|"intValue"|"doubleValue"|"arrayValue"|"kvlistValue"|"bytesValue");
-                    public static create(properties?: opentelemetry.proto.common.v1.IAnyValue): opentelemetry.proto.common.v1.AnyValue;
                     public static encode(message: opentelemetry.proto.common.v1.IAnyValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.AnyValue;
                 }
@@ -41,7 +40,6 @@ export namespace opentelemetry {
                 class ArrayValue implements IArrayValue {
                     constructor(properties?: opentelemetry.proto.common.v1.IArrayValue);
                     public values: opentelemetry.proto.common.v1.IAnyValue[];
-                    public static create(properties?: opentelemetry.proto.common.v1.IArrayValue): opentelemetry.proto.common.v1.ArrayValue;
                     public static encode(message: opentelemetry.proto.common.v1.IArrayValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.ArrayValue;
                 }
@@ -53,7 +51,6 @@ export namespace opentelemetry {
                 class KeyValueList implements IKeyValueList {
                     constructor(properties?: opentelemetry.proto.common.v1.IKeyValueList);
                     public values: opentelemetry.proto.common.v1.IKeyValue[];
-                    public static create(properties?: opentelemetry.proto.common.v1.IKeyValueList): opentelemetry.proto.common.v1.KeyValueList;
                     public static encode(message: opentelemetry.proto.common.v1.IKeyValueList, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.KeyValueList;
                 }
@@ -67,7 +64,6 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.common.v1.IKeyValue);
                     public key: string;
                     public value?: (opentelemetry.proto.common.v1.IAnyValue|null);
-                    public static create(properties?: opentelemetry.proto.common.v1.IKeyValue): opentelemetry.proto.common.v1.KeyValue;
                     public static encode(message: opentelemetry.proto.common.v1.IKeyValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.KeyValue;
                 }
@@ -85,7 +81,6 @@ export namespace opentelemetry {
                     public version: string;
                     public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                     public droppedAttributesCount: number;
-                    public static create(properties?: opentelemetry.proto.common.v1.IInstrumentationScope): opentelemetry.proto.common.v1.InstrumentationScope;
                     public static encode(message: opentelemetry.proto.common.v1.IInstrumentationScope, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.InstrumentationScope;
                 }
@@ -103,7 +98,6 @@ export namespace opentelemetry {
                     public type: string;
                     public idKeys: string[];
                     public descriptionKeys: string[];
-                    public static create(properties?: opentelemetry.proto.common.v1.IEntityRef): opentelemetry.proto.common.v1.EntityRef;
                     public static encode(message: opentelemetry.proto.common.v1.IEntityRef, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.EntityRef;
                 }
@@ -125,7 +119,6 @@ export namespace opentelemetry {
                     public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                     public droppedAttributesCount: number;
                     public entityRefs: opentelemetry.proto.common.v1.IEntityRef[];
-                    public static create(properties?: opentelemetry.proto.resource.v1.IResource): opentelemetry.proto.resource.v1.Resource;
                     public static encode(message: opentelemetry.proto.resource.v1.IResource, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.resource.v1.Resource;
                 }
@@ -143,7 +136,6 @@ export namespace opentelemetry {
                 class TracesData implements ITracesData {
                     constructor(properties?: opentelemetry.proto.trace.v1.ITracesData);
                     public resourceSpans: opentelemetry.proto.trace.v1.IResourceSpans[];
-                    public static create(properties?: opentelemetry.proto.trace.v1.ITracesData): opentelemetry.proto.trace.v1.TracesData;
                     public static encode(message: opentelemetry.proto.trace.v1.ITracesData, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.TracesData;
                 }
@@ -159,7 +151,6 @@ export namespace opentelemetry {
                     public resource?: (opentelemetry.proto.resource.v1.IResource|null);
                     public scopeSpans: opentelemetry.proto.trace.v1.IScopeSpans[];
                     public schemaUrl: string;
-                    public static create(properties?: opentelemetry.proto.trace.v1.IResourceSpans): opentelemetry.proto.trace.v1.ResourceSpans;
                     public static encode(message: opentelemetry.proto.trace.v1.IResourceSpans, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ResourceSpans;
                 }
@@ -175,7 +166,6 @@ export namespace opentelemetry {
                     public scope?: (opentelemetry.proto.common.v1.IInstrumentationScope|null);
                     public spans: opentelemetry.proto.trace.v1.ISpan[];
                     public schemaUrl: string;
-                    public static create(properties?: opentelemetry.proto.trace.v1.IScopeSpans): opentelemetry.proto.trace.v1.ScopeSpans;
                     public static encode(message: opentelemetry.proto.trace.v1.IScopeSpans, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ScopeSpans;
                 }
@@ -217,7 +207,6 @@ export namespace opentelemetry {
                     public links: opentelemetry.proto.trace.v1.Span.ILink[];
                     public droppedLinksCount: number;
                     public status?: (opentelemetry.proto.trace.v1.IStatus|null);
-                    public static create(properties?: opentelemetry.proto.trace.v1.ISpan): opentelemetry.proto.trace.v1.Span;
                     public static encode(message: opentelemetry.proto.trace.v1.ISpan, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span;
                 }
@@ -246,7 +235,6 @@ export namespace opentelemetry {
                         public name: string;
                         public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                         public droppedAttributesCount: number;
-                        public static create(properties?: opentelemetry.proto.trace.v1.Span.IEvent): opentelemetry.proto.trace.v1.Span.Event;
                         public static encode(message: opentelemetry.proto.trace.v1.Span.IEvent, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span.Event;
                     }
@@ -268,7 +256,6 @@ export namespace opentelemetry {
                         public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                         public droppedAttributesCount: number;
                         public flags: number;
-                        public static create(properties?: opentelemetry.proto.trace.v1.Span.ILink): opentelemetry.proto.trace.v1.Span.Link;
                         public static encode(message: opentelemetry.proto.trace.v1.Span.ILink, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span.Link;
                     }
@@ -283,7 +270,6 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.trace.v1.IStatus);
                     public message: string;
                     public code: opentelemetry.proto.trace.v1.Status.StatusCode;
-                    public static create(properties?: opentelemetry.proto.trace.v1.IStatus): opentelemetry.proto.trace.v1.Status;
                     public static encode(message: opentelemetry.proto.trace.v1.IStatus, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Status;
                 }
@@ -317,7 +303,6 @@ export namespace opentelemetry {
                     class ExportTraceServiceRequest implements IExportTraceServiceRequest {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceRequest);
                         public resourceSpans: opentelemetry.proto.trace.v1.IResourceSpans[];
-                        public static create(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceRequest): opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
                         public static encode(message: opentelemetry.proto.collector.trace.v1.IExportTraceServiceRequest, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
                     }
@@ -329,7 +314,6 @@ export namespace opentelemetry {
                     class ExportTraceServiceResponse implements IExportTraceServiceResponse {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceResponse);
                         public partialSuccess?: (opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess|null);
-                        public static create(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceResponse): opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
                         public static encode(message: opentelemetry.proto.collector.trace.v1.IExportTraceServiceResponse, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
                     }
@@ -343,7 +327,6 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess);
                         public rejectedSpans: number;
                         public errorMessage: string;
-                        public static create(properties?: opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess): opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
                         public static encode(message: opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
                     }

@@ -152,18 +152,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     });
 
                     /**
-                     * Creates a new AnyValue instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.AnyValue
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IAnyValue=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.AnyValue} AnyValue instance
-                     */
-                    AnyValue.create = function create(properties) {
-                        return new AnyValue(properties);
-                    };
-
-                    /**
                      * Encodes the specified AnyValue message. Does not implicitly {@link opentelemetry.proto.common.v1.AnyValue.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.common.v1.AnyValue
@@ -308,18 +296,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     ArrayValue.prototype.values = $util.emptyArray;
 
                     /**
-                     * Creates a new ArrayValue instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.ArrayValue
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IArrayValue=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.ArrayValue} ArrayValue instance
-                     */
-                    ArrayValue.create = function create(properties) {
-                        return new ArrayValue(properties);
-                    };
-
-                    /**
                      * Encodes the specified ArrayValue message. Does not implicitly {@link opentelemetry.proto.common.v1.ArrayValue.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.common.v1.ArrayValue
@@ -429,18 +405,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     KeyValueList.prototype.values = $util.emptyArray;
-
-                    /**
-                     * Creates a new KeyValueList instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.KeyValueList
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IKeyValueList=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.KeyValueList} KeyValueList instance
-                     */
-                    KeyValueList.create = function create(properties) {
-                        return new KeyValueList(properties);
-                    };
 
                     /**
                      * Encodes the specified KeyValueList message. Does not implicitly {@link opentelemetry.proto.common.v1.KeyValueList.verify|verify} messages.
@@ -560,18 +524,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     KeyValue.prototype.value = null;
-
-                    /**
-                     * Creates a new KeyValue instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.KeyValue
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IKeyValue=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.KeyValue} KeyValue instance
-                     */
-                    KeyValue.create = function create(properties) {
-                        return new KeyValue(properties);
-                    };
 
                     /**
                      * Encodes the specified KeyValue message. Does not implicitly {@link opentelemetry.proto.common.v1.KeyValue.verify|verify} messages.
@@ -713,18 +665,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     InstrumentationScope.prototype.droppedAttributesCount = 0;
-
-                    /**
-                     * Creates a new InstrumentationScope instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.InstrumentationScope
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IInstrumentationScope=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.InstrumentationScope} InstrumentationScope instance
-                     */
-                    InstrumentationScope.create = function create(properties) {
-                        return new InstrumentationScope(properties);
-                    };
 
                     /**
                      * Encodes the specified InstrumentationScope message. Does not implicitly {@link opentelemetry.proto.common.v1.InstrumentationScope.verify|verify} messages.
@@ -882,18 +822,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     EntityRef.prototype.descriptionKeys = $util.emptyArray;
-
-                    /**
-                     * Creates a new EntityRef instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.common.v1.EntityRef
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IEntityRef=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.common.v1.EntityRef} EntityRef instance
-                     */
-                    EntityRef.create = function create(properties) {
-                        return new EntityRef(properties);
-                    };
 
                     /**
                      * Encodes the specified EntityRef message. Does not implicitly {@link opentelemetry.proto.common.v1.EntityRef.verify|verify} messages.
@@ -1071,18 +999,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     Resource.prototype.entityRefs = $util.emptyArray;
 
                     /**
-                     * Creates a new Resource instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.resource.v1.Resource
-                     * @static
-                     * @param {opentelemetry.proto.resource.v1.IResource=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.resource.v1.Resource} Resource instance
-                     */
-                    Resource.create = function create(properties) {
-                        return new Resource(properties);
-                    };
-
-                    /**
                      * Encodes the specified Resource message. Does not implicitly {@link opentelemetry.proto.resource.v1.Resource.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.resource.v1.Resource
@@ -1233,18 +1149,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     TracesData.prototype.resourceSpans = $util.emptyArray;
 
                     /**
-                     * Creates a new TracesData instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.trace.v1.TracesData
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.ITracesData=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.trace.v1.TracesData} TracesData instance
-                     */
-                    TracesData.create = function create(properties) {
-                        return new TracesData(properties);
-                    };
-
-                    /**
                      * Encodes the specified TracesData message. Does not implicitly {@link opentelemetry.proto.trace.v1.TracesData.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.trace.v1.TracesData
@@ -1372,18 +1276,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     ResourceSpans.prototype.schemaUrl = "";
-
-                    /**
-                     * Creates a new ResourceSpans instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.trace.v1.ResourceSpans
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.IResourceSpans=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.trace.v1.ResourceSpans} ResourceSpans instance
-                     */
-                    ResourceSpans.create = function create(properties) {
-                        return new ResourceSpans(properties);
-                    };
 
                     /**
                      * Encodes the specified ResourceSpans message. Does not implicitly {@link opentelemetry.proto.trace.v1.ResourceSpans.verify|verify} messages.
@@ -1525,18 +1417,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     ScopeSpans.prototype.schemaUrl = "";
-
-                    /**
-                     * Creates a new ScopeSpans instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.trace.v1.ScopeSpans
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.IScopeSpans=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.trace.v1.ScopeSpans} ScopeSpans instance
-                     */
-                    ScopeSpans.create = function create(properties) {
-                        return new ScopeSpans(properties);
-                    };
 
                     /**
                      * Encodes the specified ScopeSpans message. Does not implicitly {@link opentelemetry.proto.trace.v1.ScopeSpans.verify|verify} messages.
@@ -1799,18 +1679,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     Span.prototype.status = null;
 
                     /**
-                     * Creates a new Span instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.trace.v1.Span
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.ISpan=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.trace.v1.Span} Span instance
-                     */
-                    Span.create = function create(properties) {
-                        return new Span(properties);
-                    };
-
-                    /**
                      * Encodes the specified Span message. Does not implicitly {@link opentelemetry.proto.trace.v1.Span.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.trace.v1.Span
@@ -2064,18 +1932,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                         Event.prototype.droppedAttributesCount = 0;
 
                         /**
-                         * Creates a new Event instance using the specified properties.
-                         * @function create
-                         * @memberof opentelemetry.proto.trace.v1.Span.Event
-                         * @static
-                         * @param {opentelemetry.proto.trace.v1.Span.IEvent=} [properties] Properties to set
-                         * @returns {opentelemetry.proto.trace.v1.Span.Event} Event instance
-                         */
-                        Event.create = function create(properties) {
-                            return new Event(properties);
-                        };
-
-                        /**
                          * Encodes the specified Event message. Does not implicitly {@link opentelemetry.proto.trace.v1.Span.Event.verify|verify} messages.
                          * @function encode
                          * @memberof opentelemetry.proto.trace.v1.Span.Event
@@ -2250,18 +2106,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                         Link.prototype.flags = 0;
 
                         /**
-                         * Creates a new Link instance using the specified properties.
-                         * @function create
-                         * @memberof opentelemetry.proto.trace.v1.Span.Link
-                         * @static
-                         * @param {opentelemetry.proto.trace.v1.Span.ILink=} [properties] Properties to set
-                         * @returns {opentelemetry.proto.trace.v1.Span.Link} Link instance
-                         */
-                        Link.create = function create(properties) {
-                            return new Link(properties);
-                        };
-
-                        /**
                          * Encodes the specified Link message. Does not implicitly {@link opentelemetry.proto.trace.v1.Span.Link.verify|verify} messages.
                          * @function encode
                          * @memberof opentelemetry.proto.trace.v1.Span.Link
@@ -2412,18 +2256,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     Status.prototype.code = 0;
-
-                    /**
-                     * Creates a new Status instance using the specified properties.
-                     * @function create
-                     * @memberof opentelemetry.proto.trace.v1.Status
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.IStatus=} [properties] Properties to set
-                     * @returns {opentelemetry.proto.trace.v1.Status} Status instance
-                     */
-                    Status.create = function create(properties) {
-                        return new Status(properties);
-                    };
 
                     /**
                      * Encodes the specified Status message. Does not implicitly {@link opentelemetry.proto.trace.v1.Status.verify|verify} messages.
@@ -2603,18 +2435,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                         ExportTraceServiceRequest.prototype.resourceSpans = $util.emptyArray;
 
                         /**
-                         * Creates a new ExportTraceServiceRequest instance using the specified properties.
-                         * @function create
-                         * @memberof opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
-                         * @static
-                         * @param {opentelemetry.proto.collector.trace.v1.IExportTraceServiceRequest=} [properties] Properties to set
-                         * @returns {opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest} ExportTraceServiceRequest instance
-                         */
-                        ExportTraceServiceRequest.create = function create(properties) {
-                            return new ExportTraceServiceRequest(properties);
-                        };
-
-                        /**
                          * Encodes the specified ExportTraceServiceRequest message. Does not implicitly {@link opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.verify|verify} messages.
                          * @function encode
                          * @memberof opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
@@ -2723,18 +2543,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                          * @instance
                          */
                         ExportTraceServiceResponse.prototype.partialSuccess = null;
-
-                        /**
-                         * Creates a new ExportTraceServiceResponse instance using the specified properties.
-                         * @function create
-                         * @memberof opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse
-                         * @static
-                         * @param {opentelemetry.proto.collector.trace.v1.IExportTraceServiceResponse=} [properties] Properties to set
-                         * @returns {opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse} ExportTraceServiceResponse instance
-                         */
-                        ExportTraceServiceResponse.create = function create(properties) {
-                            return new ExportTraceServiceResponse(properties);
-                        };
 
                         /**
                          * Encodes the specified ExportTraceServiceResponse message. Does not implicitly {@link opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse.verify|verify} messages.
@@ -2851,18 +2659,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                          * @instance
                          */
                         ExportTracePartialSuccess.prototype.errorMessage = "";
-
-                        /**
-                         * Creates a new ExportTracePartialSuccess instance using the specified properties.
-                         * @function create
-                         * @memberof opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess
-                         * @static
-                         * @param {opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess=} [properties] Properties to set
-                         * @returns {opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess} ExportTracePartialSuccess instance
-                         */
-                        ExportTracePartialSuccess.create = function create(properties) {
-                            return new ExportTracePartialSuccess(properties);
-                        };
 
                         /**
                          * Encodes the specified ExportTracePartialSuccess message. Does not implicitly {@link opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess.verify|verify} messages.

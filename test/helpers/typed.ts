@@ -1,0 +1,184 @@
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import type { Client } from 'graphql-ws';
+import type { AppRouter } from '../../src/transports/trpc/router.js';
+import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
+import { gql } from './graphql.js';
+import { ROOT_KEY } from './server.js';
+
+/** Shared fixtures and clients for the typed-API (GraphQL, tRPC) and parity tests. */
+
+export const T0 = Date.parse('2025-05-01T08:00:00.000Z');
+export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+export interface Spec {
+  at: number;
+  model: string;
+  provider: string;
+  status: number;
+  cost: number;
+  usage?: [number, number];
+  meta?: Record<string, string>;
+}
+
+const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
+/** Ten logs; g, h and i share one created_at so the id tie-break is exercised (and a page boundary falls inside it). */
+export const SPECS: Record<string, Spec> = {
+  a: { at: 0, model: 'gpt-4o', provider: 'openai', status: 200, cost: 0.75, usage: [1000, 500], meta: { env: 'prod', team: 'search', trace_id: 'tr-typed-1', prompt_slug: 'greet' } },
+  b: { at: 10, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.05, usage: [200, 100], meta: { env: 'prod', team: 'ads', trace_id: 'tr-typed-1' } },
+  c: { at: 20, model: 'claude-3-5-sonnet', provider: 'anthropic', status: 200, cost: 2.5, usage: [3000, 1000], meta: { env: 'dev', team: 'search', prompt_slug: 'summarise' } },
+  d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', team: 'search' } },
+  e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
+  f: { at: 50, model: 'gpt-4o', provider: 'azure-openai', status: 200, cost: 1, usage: [500, 500], meta: { env: 'dev', prompt_slug: 'greet' } },
+  g: tie,
+  h: tie,
+  i: tie,
+  j: { at: 70, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
+};
+export const NAMES = Object.keys(SPECS);
+
+export function specLog(s: Spec) {
+  const [prompt, completion] = s.usage ?? [0, 0];
+  const body = s.usage
+    ? openAiChatResponse(s.model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
+    : { error: { message: 'upstream refused', type: 'api_error' } };
+  return chatLog({
+    created_at: at(s.at),
+    request: { url: 'https://api.openai.com/v1/chat/completions', provider: s.provider, method: 'POST', body: openAiChatRequest(s.model) },
+    response: { status: s.status, body, response_time: 500 },
+    metadata: { ...s.meta, cost: s.cost },
+  });
+}
+
+/** Names (keys of SPECS) mapped to ids, and the order every listing must use: newest first, ties by id descending. */
+export class Named {
+  readonly idOf = new Map<string, string>();
+  readonly nameOf = new Map<string, string>();
+  constructor(ids: string[]) {
+    NAMES.forEach((n, i) => {
+      this.idOf.set(n, ids[i]!);
+      this.nameOf.set(ids[i]!, n);
+    });
+  }
+  ordered(names: string[]): string[] {
+    const id = (n: string) => this.idOf.get(n)!;
+    return [...names].sort((p, q) => SPECS[q]!.at - SPECS[p]!.at || (id(q) < id(p) ? -1 : id(q) > id(p) ? 1 : 0));
+  }
+  names(ids: string[]): string[] {
+    return ids.map((i) => this.nameOf.get(i) ?? i);
+  }
+  where(pred: (s: Spec) => boolean): string[] {
+    return this.ordered(NAMES.filter((n) => pred(SPECS[n]!)));
+  }
+}
+
+/** A REST log that is a span of a trace (trace linkage travels in metadata, as Portkey's SDK sends it). */
+export function spanLog(traceId: string, spanId: string, parent: string | undefined, name: string, when: string) {
+  const metadata: Record<string, string> = { trace_id: traceId, span_id: spanId, span_name: name };
+  if (parent) metadata.parent_span_id = parent;
+  return chatLog({ created_at: when, metadata });
+}
+
+export interface TreeShape {
+  spanId: string | null;
+  children: TreeShape[];
+}
+export const shapeOf = (n: { spanId: string | null; children?: unknown[] }): TreeShape => ({
+  spanId: n.spanId,
+  children: ((n.children ?? []) as { spanId: string | null; children?: unknown[] }[]).map(shapeOf),
+});
+
+/** GraphQL data or a thrown error carrying the response, for calls expected to succeed. */
+export async function gqlOk<T = any>(base: string, query: string, variables?: Record<string, unknown>, key: string | null = ROOT_KEY): Promise<T> {
+  const res = await gql<T>(base, query, variables, key);
+  if (res.status !== 200 || res.body.errors || !res.body.data) throw new Error(`GraphQL failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+/** The first error's extensions.code of a GraphQL call expected to fail. */
+export async function gqlError(base: string, query: string, variables?: Record<string, unknown>, key: string | null = ROOT_KEY) {
+  const res = await gql(base, query, variables, key);
+  const err = res.body.errors?.[0];
+  return { status: res.status, data: res.body.data, error: err, code: err?.extensions?.code, details: err?.extensions?.details as { path?: (string | number)[]; message: string }[] | undefined };
+}
+
+export function trpc(base: string, key: string | null = ROOT_KEY) {
+  const headers: Record<string, string> = key ? { 'x-portkey-api-key': key } : {};
+  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${base}/trpc`, headers })] });
+}
+
+/** A client whose subscriptions use server-sent events (the `eventsource` package; Node 20 has no EventSource). */
+export function trpcLive(base: string, key: string = ROOT_KEY) {
+  const headers = { 'x-portkey-api-key': key };
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${base}/trpc`,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+          }),
+        }),
+        false: httpLink({ url: `${base}/trpc`, headers }),
+      }),
+    ],
+  });
+}
+
+/** The rejection of a tRPC call expected to fail, as a TRPCClientError (fails if the call succeeded). */
+export async function trpcError(p: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  const outcome = await p.then(
+    (v) => new Error(`expected the call to fail, got ${JSON.stringify(v)}`),
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof TRPCClientError)) throw outcome;
+  return outcome as TRPCClientError<AppRouter>;
+}
+
+export const detailPaths = (details: unknown) => ((details ?? []) as { path?: (string | number)[] }[]).map((d) => (d.path ?? []).join('.'));
+
+/** Polls until `done` holds (bounded); returns the last value. */
+export async function poll<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A live graphql-ws subscription: events as they arrive, and `done` when it completes or errors. */
+export function wsSubscribe<T = any>(client: Client, query: string, variables: Record<string, unknown>) {
+  const events: { data?: T | null; errors?: any[] }[] = [];
+  let settled = false;
+  const done = new Promise<{ completed: boolean; error?: unknown }>((resolve) => {
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (r) => events.push(r as { data?: T | null; errors?: any[] }),
+        error: (e) => {
+          settled = true;
+          resolve({ completed: false, error: e });
+        },
+        complete: () => {
+          settled = true;
+          resolve({ completed: true });
+        },
+      },
+    );
+  });
+  return { events, done, isSettled: () => settled };
+}
+
+/** Fetches a download URL without any API key and parses the JSONL body. */
+export async function downloadJsonl(url: string): Promise<{ status: number; contentType: string | null; rows: any[] }> {
+  const res = await fetch(url);
+  const text = await res.text();
+  if (res.status !== 200) return { status: res.status, contentType: res.headers.get('content-type'), rows: [] };
+  if (text !== '' && !text.endsWith('\n')) throw new Error('JSONL file does not end with a line break');
+  const rows = text === '' ? [] : text.slice(0, -1).split('\n').map((l) => JSON.parse(l));
+  return { status: res.status, contentType: res.headers.get('content-type'), rows };
+}
