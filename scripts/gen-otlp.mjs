@@ -56,7 +56,8 @@ let js = run(pbjs, [
   '-r', 'logport_otlp_trace',
   '-p', protoDir,
   '--force-number',
-  '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl', '--no-service',
+  // Decoding plus encode (responses, and tests that build requests); nothing reflection-flavoured.
+  '--no-create', '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl', '--no-service',
   ...PROTOS.map((p) => join(protoDir, p)),
 ]);
 
@@ -85,8 +86,9 @@ try {
   const tmpJs = join(tmp, 'otlp-trace.js');
   writeFileSync(tmpJs, js);
   let dts = run(pbts, ['--no-comments', tmpJs]);
-  // The types only need protobufjs' Reader/Writer; the pbts header pulls in Long through an import-assignment,
-  // which is not valid in an ES module declaration file, and --force-number means no field is a Long.
+  // The types only need protobufjs' Reader/Writer. pbts also imports Long through an import-assignment, which
+  // an ES module declaration file cannot contain; with --force-number no declared type mentions Long. (At run
+  // time int64 values still decode to Long objects when the `long` package is present: decode.ts converts them.)
   dts = dts.replace(/^import Long = require\("long"\);\n/m, '');
   dts = replaceOnce(dts, 'import * as $protobuf from "protobufjs";', 'import type * as $protobuf from "protobufjs";', 'the protobufjs type import');
   dts = HEADER + dts;

@@ -108,7 +108,8 @@ export function decodeOtlpProtobuf(buf: Buffer): OtlpExport {
       for (let i = 0; i < list.length; i++) spans.push(span(list[i]!));
       const sc = ss.scope;
       scopeSpans.push({
-        scope: { name: sc?.name || undefined, version: sc?.version || undefined, attributes: attributes(sc?.attributes, 0) },
+        // The vendored v0.19 definitions predate scope attributes; protobuf decoding skips them as unknown.
+        scope: { name: sc?.name || undefined, version: sc?.version || undefined, attributes: {} },
         spans,
       });
     }
