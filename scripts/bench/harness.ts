@@ -43,7 +43,7 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, 'dist/src/main.js'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv },
+    env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

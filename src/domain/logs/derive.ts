@@ -120,8 +120,11 @@ function modelFromUrl(url: string, provider: string | undefined): string | undef
   try { return decodeURIComponent(raw); } catch { return raw; }
 }
 
-// Builds a fresh object with only defined keys: deleting keys would push V8 into slow dictionary mode.
-function finish(u: ExtractedUsage): ExtractedUsage {
+/**
+ * Fills the one missing figure of request/response/total when the other two are known. Builds a fresh
+ * object with only defined keys: deleting keys would push V8 into slow dictionary mode. Shared with OTLP.
+ */
+export function completeUsage(u: ExtractedUsage): ExtractedUsage {
   let { requestTokens: req, responseTokens: res, totalTokens: tot } = u;
   if (tot === undefined && req !== undefined && res !== undefined) tot = req + res;
   else if (res === undefined && req !== undefined && tot !== undefined && tot >= req) res = tot - req;
@@ -193,13 +196,13 @@ export function extractUsage(body: unknown): ExtractedUsage {
     const u = obj(b.usage);
     if (u) {
       const r = fromUsageBlock(b, u);
-      if (r) return finish(r);
+      if (r) return completeUsage(r);
     }
     // Google Gemini / Vertex: candidates exclude thoughts, but both are billed as output.
     const gm = obj(b.usageMetadata);
     if (gm) {
       const thoughts = count(gm.thoughtsTokenCount);
-      return finish({
+      return completeUsage({
         requestTokens: sum(count(gm.promptTokenCount), count(gm.toolUsePromptTokenCount)),
         responseTokens: sum(count(gm.candidatesTokenCount), thoughts),
         totalTokens: count(gm.totalTokenCount),
@@ -214,18 +217,18 @@ export function extractUsage(body: unknown): ExtractedUsage {
       const tokens = obj(meta.tokens);
       if (billed || tokens) {
         const requestTokens = count(billed?.input_tokens) ?? count(tokens?.input_tokens);
-        return finish({ requestTokens, responseTokens: count(billed?.output_tokens) ?? count(tokens?.output_tokens) });
+        return completeUsage({ requestTokens, responseTokens: count(billed?.output_tokens) ?? count(tokens?.output_tokens) });
       }
     }
     // Bedrock InvokeModel, Amazon Titan text and embeddings.
     if (b.inputTextTokenCount !== undefined) {
       const first = Array.isArray(b.results) ? obj(b.results[0]) : undefined;
       const out = count(first?.tokenCount) ?? (Array.isArray(b.embedding) ? 0 : undefined);
-      return finish({ requestTokens: count(b.inputTextTokenCount), responseTokens: out });
+      return completeUsage({ requestTokens: count(b.inputTextTokenCount), responseTokens: out });
     }
     // Bedrock InvokeModel, Meta Llama.
     if (b.prompt_token_count !== undefined || b.generation_token_count !== undefined) {
-      return finish({ requestTokens: count(b.prompt_token_count), responseTokens: count(b.generation_token_count) });
+      return completeUsage({ requestTokens: count(b.prompt_token_count), responseTokens: count(b.generation_token_count) });
     }
   } catch {
     // Getters or proxies on exotic bodies: deriving nothing is better than failing ingestion.

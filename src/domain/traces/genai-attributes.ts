@@ -1,3 +1,4 @@
+import { completeUsage, type ExtractedUsage } from '../logs/derive.js';
 import type { AttributeValue } from './otlp-model.js';
 import { IndexedMessages } from './genai-messages.js';
 
@@ -165,14 +166,8 @@ export function normaliseProvider(name: string | undefined): string | undefined 
   return PROVIDERS.get(lower) ?? (lower.includes('_') ? lower.replaceAll('_', '-') : lower);
 }
 
-export interface ResolvedUsage {
-  requestTokens?: number;
-  responseTokens?: number;
-  totalTokens?: number;
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
-  reasoningTokens?: number;
-}
+/** Token counts as REST logs derive them (see completeUsage). */
+export type ResolvedUsage = ExtractedUsage;
 
 /**
  * Token counts with the REST logs' meaning: request tokens INCLUDE cache reads/writes and response tokens
@@ -182,22 +177,11 @@ export interface ResolvedUsage {
 export function resolveUsage(s: GenAiScan): ResolvedUsage {
   let req = s.inputTokens ?? s.promptTokens ?? s.llmPromptTokens;
   let res = s.outputTokens ?? s.completionTokens ?? s.llmCompletionTokens;
-  let tot = s.totalTokens;
   const cr = s.cacheReadTokens;
   const cw = s.cacheWriteTokens;
   const rs = s.reasoningTokens;
   const cached = (cr ?? 0) + (cw ?? 0);
   if (req !== undefined && cached > req) req += cached;
   if (res !== undefined && rs !== undefined && rs > res) res += rs;
-  if (tot === undefined && req !== undefined && res !== undefined) tot = req + res;
-  else if (res === undefined && req !== undefined && tot !== undefined && tot >= req) res = tot - req;
-  else if (req === undefined && res !== undefined && tot !== undefined && tot >= res) req = tot - res;
-  const u: ResolvedUsage = {};
-  if (req !== undefined) u.requestTokens = req;
-  if (res !== undefined) u.responseTokens = res;
-  if (tot !== undefined) u.totalTokens = tot;
-  if (cr !== undefined) u.cacheReadTokens = cr;
-  if (cw !== undefined) u.cacheWriteTokens = cw;
-  if (rs !== undefined) u.reasoningTokens = rs;
-  return u;
+  return completeUsage({ requestTokens: req, responseTokens: res, totalTokens: s.totalTokens, cacheReadTokens: cr, cacheWriteTokens: cw, reasoningTokens: rs });
 }
