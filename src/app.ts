@@ -10,6 +10,7 @@ import { createExportService } from './domain/exports/export-service.js';
 import { EXPORT_JOB, exportJob } from './jobs/export-job.js';
 import { createExportRepository } from './storage/mongo/export-repository.js';
 import { createGridFsBlobStore } from './storage/mongo/gridfs-blob-store.js';
+import { createRunClaims } from './storage/mongo/run-claims.js';
 import { exportRoutes } from './transports/rest/exports.js';
 import type { Services } from './domain/services.js';
 import { retentionJob } from './jobs/retention-job.js';
@@ -29,6 +30,7 @@ import type { RestDeps } from './transports/rest/deps.js';
 import { healthRoutes } from './transports/rest/health.js';
 import { logRoutes } from './transports/rest/logs.js';
 import { createTrpcMount } from './transports/trpc/handler.js';
+import { webAppRoutes } from './transports/web/static.js';
 import { VERSION } from './version.js';
 
 export interface App {
@@ -76,7 +78,7 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
         urlTtlSeconds: config.EXPORT_URL_TTL_SECONDS,
       }),
     };
-    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs }));
+    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: createRunClaims(database.db) }));
     if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
     const serveHttp = config.ROLE !== 'worker';
     let server: Server | undefined;
@@ -91,7 +93,7 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps)],
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...webAppRoutes()],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });

@@ -23,6 +23,9 @@ export function exportJob(deps: Omit<RunExportDeps, 'heartbeat'>): JobDefinition
         return;
       }
       const outcome = await runExport({ ...deps, heartbeat: () => job.touch() }, data.data);
+      // The holder of the run may die; failing here makes Agenda retry (with backoff) until the run is
+      // finished by someone, or its lease expires and this job takes it over.
+      if (outcome === 'busy') throw new Error(`export ${data.data.exportId} run ${data.data.run} is held by another worker`);
       log.info({ exportId: data.data.exportId, run: data.data.run, outcome }, 'export run finished');
     },
   };

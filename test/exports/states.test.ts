@@ -145,6 +145,19 @@ describe('export state machine on one server', () => {
     expect((await getExport(s, id)).requested_data).toEqual(['id']);
   });
 
+  it('a missing or malformed requested_data / workspace_id: 400 under the names the client sent', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ filters: {} }, 'requested_data'],
+      [{ filters: {}, requested_data: 'id' }, 'requested_data'],
+      [{ filters: {}, requested_data: ['id'], workspace_id: '' }, 'workspace_id'],
+    ];
+    for (const [body, name] of cases) {
+      const bad = await exportCall(s, 'POST', '', { body });
+      expect(bad.status, JSON.stringify(body)).toBe(400);
+      expect(bad.body.error.details.map((d: { path: unknown[] }) => d.path[0]), JSON.stringify(body)).toEqual([name]);
+    }
+  });
+
   it('a bad filter: 400 with a path under filters', async () => {
     const cases: [Record<string, unknown>, (string | number)[]][] = [
       [{ ai_modle: 'gpt-4o' }, ['filters', 'ai_modle']],

@@ -114,6 +114,7 @@ export async function exportRows(s: Base, body: Record<string, unknown>, key?: K
   const done = await waitForStatus(s, id, ['success', 'failed'], { key });
   if (done.status !== 'success') throw new Error(`export ${id} ended ${done.status}: ${done.error}`);
   const { file } = await downloadExport(s, id, key);
+  if (file.status !== 200) throw new Error(`export ${id} is ${done.status} but its file answers ${file.status}: ${file.bytes.toString('utf8').slice(0, 300)}`);
   return { id, total, rows: parseJsonl(fileText(file.bytes)) };
 }
 

@@ -55,6 +55,18 @@ export interface ExportRepository {
   update(id: string, patch: Partial<LogExport> & { unset?: (keyof LogExport)[] }, guard: { whenStatus: ExportStatus[]; whenRun?: number }): Promise<LogExport | null>;
 }
 
+/**
+ * Exclusive ownership of one export run by one worker, as a lease. Job queues may hand the same job to two
+ * workers (FerretDB's findAndModify is not atomic), so the run itself is claimed with an insert on a unique
+ * key, which every MongoDB-compatible server enforces; a lease not renewed in time may be taken over.
+ */
+export interface RunClaims {
+  claim(exportId: string, run: number, owner: string, leaseMs: number): Promise<boolean>;
+  /** Renews the lease; false when another worker has taken it over (the caller must stop). */
+  renew(exportId: string, run: number, owner: string): Promise<boolean>;
+  release(exportId: string, run: number, owner: string): Promise<void>;
+}
+
 /** Where export files live (GridFS today; the interface keeps S3 or a disk possible). */
 export interface BlobStore {
   openUpload(name: string, meta: { exportId: string; run: number; contentType: string }): { id: string; stream: Writable };

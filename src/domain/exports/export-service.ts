@@ -106,10 +106,12 @@ export function createExportService(deps: ExportDeps) {
           ...(o.compression && { compression: o.compression }),
           ...(input.filters && { filters: input.filters }),
           filter,
-          limit,
-          offset,
+          ...(limit !== undefined && { limit }),
+          ...(offset !== undefined && { offset }),
           total: await count(e.workspaceId, filter, limit, offset),
           updatedAt: new Date(),
+          // Bounds cleared by the update (REST: page_size / current_page left out of new filters) are removed.
+          unset: [...(limit === undefined ? (['limit'] as const) : []), ...(offset === undefined ? (['offset'] as const) : [])],
         },
         { whenStatus: EDITABLE },
       );
@@ -146,7 +148,8 @@ export function createExportService(deps: ExportDeps) {
     async downloadLink(actor: Actor, id: string): Promise<{ path: string; expiresAt: Date }> {
       const e = await visible(actor, id);
       if (e.status !== 'success' || !e.file) throw new DomainError('CONFLICT', `The export is ${e.status}; only successful exports can be downloaded`);
-      const expiresAt = new Date(Date.now() + deps.urlTtlSeconds * 1000);
+      // Whole seconds: the signature covers the expiry in seconds, so the announced time is exact.
+      const expiresAt = new Date(Math.floor(Date.now() / 1000 + deps.urlTtlSeconds) * 1000);
       return { path: downloadPath(deps.signingSecret, e.id, e.file.id, expiresAt), expiresAt };
     },
 

@@ -1,19 +1,24 @@
 import type { LogRepository } from '../logs/log-model.js';
 import { resolveRequestedFields } from './export-fields.js';
-import type { BlobStore, ExportRepository, LogExport } from './export-model.js';
+import { randomUUID } from 'node:crypto';
+import type { BlobStore, ExportRepository, LogExport, RunClaims } from './export-model.js';
 import { createBatchingWriter, createRowEncoder } from './row-writer.js';
 
 export interface RunExportDeps {
   exports: ExportRepository;
   logs: LogRepository;
   blobs: BlobStore;
+  claims: RunClaims;
+  /** A run whose owner stops renewing for this long may be taken over by another worker. */
+  leaseMs?: number;
   /** Called as rows are written (the job extends its lock with it). */
   heartbeat?: (processed: number) => Promise<void>;
   /** How often progress is saved and cancellation checked. */
   checkEveryMs?: number;
 }
 
-export type RunOutcome = 'success' | 'failed' | 'stopped' | 'skipped';
+/** `busy`: another worker holds a live claim on this run; the job should look again later. */
+export type RunOutcome = 'success' | 'failed' | 'stopped' | 'skipped' | 'busy';
 
 const CONTENT_TYPES = { jsonl: 'application/x-ndjson', csv: 'text/csv' } as const;
 
@@ -36,10 +41,22 @@ export async function runExport(deps: RunExportDeps, job: { exportId: string; ru
   const { exports: repo, blobs } = deps;
   const e = await repo.findById(job.exportId);
   if (!e || e.status !== 'in_progress' || e.run !== job.run) return 'skipped'; // cancelled, restarted or gone
-  await blobs.deleteForExport(e.id);
-  const guard = { whenStatus: ['in_progress' as const], whenRun: job.run };
+  const owner = randomUUID();
+  if (!(await deps.claims.claim(e.id, job.run, owner, deps.leaseMs ?? 30_000))) return 'busy';
+  try {
+    return await runClaimed(deps, e, job.run, owner);
+  } finally {
+    await deps.claims.release(e.id, job.run, owner).catch(() => undefined);
+  }
+}
 
-  const upload = blobs.openUpload(exportFileName(e), { exportId: e.id, run: job.run, contentType: exportContentType(e) });
+async function runClaimed(deps: RunExportDeps, e: LogExport, run: number, owner: string): Promise<RunOutcome> {
+  const { exports: repo, blobs } = deps;
+  // Partial files of crashed attempts; only the claim holder gets here, so no live run is disturbed.
+  await blobs.deleteForExport(e.id);
+  const guard = { whenStatus: ['in_progress' as const], whenRun: run };
+
+  const upload = blobs.openUpload(exportFileName(e), { exportId: e.id, run, contentType: exportContentType(e) });
   const writer = createBatchingWriter(upload.stream, { gzip: e.compression === 'gzip' });
   let processed = 0;
   try {
@@ -55,6 +72,7 @@ export async function runExport(deps: RunExportDeps, job: { exportId: string; ru
       if (Date.now() >= nextCheck) {
         // Saving progress doubles as the cancellation check: the guard fails once the export left this run.
         if (!(await repo.update(e.id, { processed, updatedAt: new Date() }, guard))) throw new Stopped();
+        if (!(await deps.claims.renew(e.id, run, owner))) throw new Stopped();
         await deps.heartbeat?.(processed);
         nextCheck = Date.now() + every;
       }
@@ -67,6 +85,7 @@ export async function runExport(deps: RunExportDeps, job: { exportId: string; ru
       guard,
     );
     if (!done) throw new Stopped();
+    await blobs.deleteForExport(e.id, upload.id).catch(() => undefined); // strays, should any exist
     return 'success';
   } catch (err) {
     writer.abort(err instanceof Error ? err : new Error(String(err)));

@@ -4,6 +4,7 @@ export const COLLECTIONS = {
   apiKeys: 'api_keys',
   logs: 'logs',
   exports: 'exports',
+  exportClaims: 'export_claims',
   jobs: 'jobs',
 } as const;
 

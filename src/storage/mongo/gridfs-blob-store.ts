@@ -10,7 +10,7 @@ const BUCKET = 'export_files';
  */
 export function createGridFsBlobStore(db: Db): BlobStore {
   const bucket = new GridFSBucket(db, { bucketName: BUCKET, chunkSizeBytes: 255 * 1024 });
-  const files = db.collection<{ _id: string; length: number }>(`${BUCKET}.files`);
+  const files = db.collection<{ _id: string; length: number; chunkSize: number }>(`${BUCKET}.files`);
   const chunks = db.collection<{ files_id: string }>(`${BUCKET}.chunks`);
   const prefixRange = (prefix: string) => ({ $gte: prefix, $lt: `${prefix}\uffff` });
 
@@ -24,9 +24,12 @@ export function createGridFsBlobStore(db: Db): BlobStore {
       // GridFS ranges end exclusively; HTTP ranges end inclusively.
       return bucket.openDownloadStream(id as never, range ? { start: range.start, end: range.end + 1 } : undefined);
     },
+    // A file whose chunks are not all there is reported missing: streaming it would stop short of its length.
     async stat(id) {
       const f = await files.findOne({ _id: id });
-      return f && { size: f.length };
+      if (!f) return null;
+      const expected = Math.ceil(f.length / f.chunkSize);
+      return (await chunks.countDocuments({ files_id: id })) === expected ? { size: f.length } : null;
     },
     async delete(id) {
       await files.deleteOne({ _id: id });

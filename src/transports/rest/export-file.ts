@@ -59,10 +59,15 @@ export function exportFileRoute({ services }: RestDeps): Route {
         ctx.res.end();
         return;
       }
-      await pipeline(stream, ctx.res).catch((err: unknown) => {
-        ctx.log.warn({ err }, 'export download interrupted');
-        if (!ctx.res.writableEnded) ctx.res.destroy();
-      });
+      // A stream that ends short of Content-Length (a damaged file) must not leave the client waiting.
+      const expected = range ? range.end - range.start + 1 : file.size;
+      let sent = 0;
+      stream.on('data', (chunk: Buffer) => (sent += chunk.length));
+      await pipeline(stream, ctx.res).catch((err: unknown) => ctx.log.warn({ err }, 'export download interrupted'));
+      if (sent !== expected) {
+        ctx.log.error({ exportId: ctx.params.id, sent, expected }, 'export file shorter than recorded');
+        ctx.res.destroy();
+      }
     },
   };
 }

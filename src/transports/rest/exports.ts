@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { DomainError } from '../../domain/errors.js';
 import { fromGenerationsFilter } from '../../domain/logs/log-filter.js';
 import type { Route } from '../http.js';
 import { sendJson } from '../http.js';
@@ -8,6 +9,20 @@ import { presentExport } from './export-presenter.js';
 import { exportFileRoute } from './export-file.js';
 
 type Body = Record<string, unknown>;
+
+/** Validation paths in the names REST clients send. */
+const REST_NAMES: Record<string, string> = { requestedData: 'requested_data', workspaceId: 'workspace_id' };
+async function restNames<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof DomainError && err.details) {
+      for (const d of err.details) if (d.path && typeof d.path[0] === 'string' && REST_NAMES[d.path[0]]) d.path[0] = REST_NAMES[d.path[0]]!;
+      throw new DomainError(err.code, err.message.replace(/\b(requestedData|workspaceId)\b/g, (m) => REST_NAMES[m]!), err.details, err.retryAfterSeconds);
+    }
+    throw err;
+  }
+}
 
 /**
  * The REST body in domain terms: Portkey's GenerationsFilter becomes the domain LogFilter (its page_size /
@@ -44,7 +59,7 @@ export function exportRoutes(deps: RestDeps): Route[] {
       async handler(ctx) {
         const actor = await authenticate(ctx);
         const input = toDomainInput(await body(ctx.req), true);
-        const e = await services.exports.create(actor, { options: input.options, filters: input.filters!, filter: input.filter! });
+        const e = await restNames(services.exports.create(actor, { options: input.options, filters: input.filters!, filter: input.filter! }));
         sendJson(ctx.res, 200, { id: e.id, total: e.total, object: 'export' });
       },
     },
@@ -72,7 +87,7 @@ export function exportRoutes(deps: RestDeps): Route[] {
         const actor = await authenticate(ctx);
         const { options, filters, filter } = toDomainInput(await body(ctx.req), false);
         const { workspaceId: _ignored, ...rest } = options;
-        const e = await services.exports.update(actor, ctx.params.id!, { options: stripUndefined(rest), filters, filter });
+        const e = await restNames(services.exports.update(actor, ctx.params.id!, { options: stripUndefined(rest), filters, filter }));
         sendJson(ctx.res, 200, { id: e.id, total: e.total, object: 'export' });
       },
     },
