@@ -31,7 +31,7 @@ export async function startDatabase(): Promise<{ uri: string; stop(): Promise<vo
 }
 
 export function buildServer(): void {
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
 }
 
