@@ -198,7 +198,8 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
     const ri = await call(s.url, 'POST', `/v1/logs?workspace_id=${WS}`, { body: badBatch });
     const ti = await trpcError(api.logs.ingest.mutate({ workspaceId: WS, logs: badBatch }));
     expect([ri.status, ti.data?.httpStatus]).toEqual([400, 400]);
-    expect(detailPaths((ti.data as { details?: unknown }).details)).toEqual(detailPaths(ri.body.error.details));
+    // Same problems; tRPC's paths start at its `logs` input field.
+    expect(detailPaths((ti.data as { details?: unknown }).details)).toEqual(detailPaths(ri.body.error.details).map((p: string) => `logs.${p}`));
     expect(detailPaths(ri.body.error.details)).toContain('1.response.status');
   });
 });

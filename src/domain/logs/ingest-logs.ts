@@ -71,7 +71,7 @@ function toRecord(input: LogInput, workspaceId: string, organisationId: string, 
 export async function ingestLogs(
   repo: LogRepository,
   actor: Actor,
-  input: { workspaceId?: string | null; body: unknown },
+  input: { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] },
 ): Promise<string[]> {
   requireScope(actor, 'logs.write');
   const workspaceId = resolveWorkspace(actor, input.workspaceId);
@@ -83,7 +83,7 @@ export async function ingestLogs(
   if (!parsed.success) {
     // For a single object, paths start at the object, not at a synthetic index 0.
     const issues = single ? parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) })) : parsed.error.issues;
-    throw validationError(issues, [], single ? 'Invalid log' : 'Invalid log batch; nothing was stored');
+    throw validationError(issues, input.pathPrefix ?? [], single ? 'Invalid log' : 'Invalid log batch; nothing was stored');
   }
   const now = new Date();
   const records = parsed.data.map((l) => toRecord(l, workspaceId, actor.organisationId, now));

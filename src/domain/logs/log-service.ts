@@ -6,7 +6,8 @@ import { getLog, getTrace } from './read-logs.js';
 import { enforceRetention } from './retention.js';
 
 export interface LogService {
-  ingest(actor: Actor, input: { workspaceId?: string | null; body: unknown }): Promise<string[]>;
+  /** `pathPrefix` places validation errors where the transport's input put the logs (e.g. ["logs"]). */
+  ingest(actor: Actor, input: { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] }): Promise<string[]>;
   get(actor: Actor, input: { id: string; workspaceId?: string | null }): Promise<LogRecord>;
   trace(actor: Actor, input: { traceId: string; workspaceId?: string | null }): Promise<Trace>;
   list(actor: Actor, input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null }): Promise<LogPageResult>;

@@ -28,7 +28,7 @@ export const appRouter = router({
     // The log array is validated by the domain's own schema, exactly as for REST.
     ingest: authedProcedure
       .input(z.object({ logs: z.unknown(), workspaceId }))
-      .mutation(async ({ ctx, input }) => ({ logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs }) })),
+      .mutation(async ({ ctx, input }) => ({ logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }) })),
   }),
   traces: router({
     get: authedProcedure
