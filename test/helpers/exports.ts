@@ -82,30 +82,7 @@ export function parseJsonl(text: string): any[] {
   return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
 }
 
-/** RFC 4180 parser: quoted cells may hold commas, doubled quotes and line breaks; records end in CRLF or LF. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      cell += c; i++; continue;
-    }
-    if (c === '"' && cell === '') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(cell); cell = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') i++;
-    if (c === '\n' || c === '\r') { row.push(cell); rows.push(row); row = []; cell = ''; i++; continue; }
-    cell += c; i++;
-  }
-  if (quoted) throw new Error('unterminated quoted CSV cell');
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
-  return rows;
-}
+export { parseCsv } from './csv.js';
 
 /** Creates, starts and waits for success; returns the export and the parsed JSONL rows. */
 export async function exportRows(s: Base, body: Record<string, unknown>, key?: Key): Promise<{ id: string; total: number; rows: any[] }> {
