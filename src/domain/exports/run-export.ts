@@ -44,7 +44,11 @@ export async function runExport(deps: RunExportDeps, job: { exportId: string; ru
   const owner = randomUUID();
   if (!(await deps.claims.claim(e.id, job.run, owner, deps.leaseMs ?? 30_000))) return 'busy';
   try {
-    return await runClaimed(deps, e, job.run, owner);
+    // Read again under the claim: a duplicate job may get here after the previous holder finished and
+    // released the claim, and must not touch what that run published.
+    const current = await repo.findById(job.exportId);
+    if (!current || current.status !== 'in_progress' || current.run !== job.run) return 'skipped';
+    return await runClaimed(deps, current, job.run, owner);
   } finally {
     await deps.claims.release(e.id, job.run, owner).catch(() => undefined);
   }
@@ -53,7 +57,7 @@ export async function runExport(deps: RunExportDeps, job: { exportId: string; ru
 async function runClaimed(deps: RunExportDeps, e: LogExport, run: number, owner: string): Promise<RunOutcome> {
   const { exports: repo, blobs } = deps;
   // Partial files of crashed attempts; only the claim holder gets here, so no live run is disturbed.
-  await blobs.deleteForExport(e.id);
+  await blobs.deleteForExport(e.id, e.file?.id);
   const guard = { whenStatus: ['in_progress' as const], whenRun: run };
 
   const upload = blobs.openUpload(exportFileName(e), { exportId: e.id, run, contentType: exportContentType(e) });
