@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opentelemetry } from '../../src/transports/otlp/generated/otlp-trace.js';
 import { call, createKey } from '../helpers/http.js';
@@ -40,6 +40,13 @@ describe('OTLP/HTTP statuses', () => {
     expect(res.body.partialSuccess.errorMessage).toMatch(/trace/i);
     const stored = await s.app.database.db.collection('logs').countDocuments({ trace_id: '0af7651916cd43dd8448eb211c80319c' });
     expect(stored).toBe(1);
+  });
+
+  it('Content-Encoding: deflate is inflated like gzip', async () => {
+    const body = deflateSync(JSON.stringify(jsonExport([jsonSpan('4af7651916cd43dd8448eb211c80319c', 'e7ad6b7169203331', 'deflated')])));
+    const res = await post(s, body, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+    expect(res.status).toBe(200);
+    expect(await s.app.database.db.collection('logs').countDocuments({ trace_id: '4af7651916cd43dd8448eb211c80319c', span_name: 'deflated' })).toBe(1);
   });
 
   it('JSON: full success answers {}', async () => {
