@@ -42,12 +42,14 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
 export function apiKeyFromHeaders(headers: IncomingMessage['headers']): string | undefined {
   const direct = headers['x-portkey-api-key'];
   if (typeof direct === 'string' && direct.trim()) return direct.trim();
-  const auth = headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    if (m) return m[1]!.trim();
-  }
-  return undefined;
+  return bearerToken(headers.authorization);
+}
+
+/** The token of an `Authorization: Bearer <token>` value (HTTP header or WebSocket connectionParams). */
+export function bearerToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(value.trim());
+  return m ? m[1]!.trim() : undefined;
 }
 
 /** The origin clients reach us at, for links we hand out: PUBLIC_URL when configured, else the request's Host. */

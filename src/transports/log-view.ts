@@ -1,4 +1,5 @@
 import type { LogRecord, Trace, TraceNode } from '../domain/logs/log-model.js';
+import { parseStoredBody } from '../domain/logs/stored-body.js';
 
 /** The camelCase Log shape shared by the typed APIs (GraphQL and tRPC). Dates are ISO strings. */
 export function logView(r: LogRecord) {
@@ -24,8 +25,8 @@ export function logView(r: LogRecord) {
     statusCode: d.statusCode,
     isSuccess: d.isSuccess,
     metadata: r.metadata,
-    request: { url: r.request.url, method: r.request.method, headers: r.request.headers, body: parseJson(r.request.body) },
-    response: { status: r.response.status, headers: r.response.headers, body: parseJson(r.response.body) },
+    request: { url: r.request.url, method: r.request.method, headers: r.request.headers, body: parseStoredBody(r.request.body) },
+    response: { status: r.response.status, headers: r.response.headers, body: parseStoredBody(r.response.body) },
   };
 }
 export type LogView = ReturnType<typeof logView>;
@@ -37,12 +38,4 @@ export interface TraceNodeView extends LogView {
 export function traceView(t: Trace) {
   const node = (n: TraceNode): TraceNodeView => ({ ...logView(n.log), children: n.children.map(node) });
   return { traceId: t.traceId, spans: t.spans.map(logView), roots: t.roots.map(node) };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -183,7 +183,8 @@ describe('log exports: lifecycle through REST and the SDK', () => {
   it('a failed run records its error; cancel and download are refused; Start Again after a fix succeeds', async () => {
     const [brokenId] = await seedLogs(s, [chatLog()], { workspace: 'ws-broken' });
     const logs = s.app.database.db.collection<{ _id: string }>('logs');
-    await logs.updateOne({ _id: brokenId! }, { $set: { request_headers: '{not json' } });
+    // A stored document the reader cannot decode (span events that are not a list) makes the run fail.
+    await logs.updateOne({ _id: brokenId! }, { $set: { span: { attributes: [], resource_attributes: [], events: 5 } } });
     const { id } = await createExport(s, { workspace_id: 'ws-broken', filters: {}, requested_data: ['id'] });
     await startExport(s, id);
     const failed = await waitForStatus(s, id, ['failed', 'success']);
@@ -192,7 +193,7 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     expect((await exportCall(s, 'POST', `/${id}/cancel`, { body: {} })).status).toBe(409);
     expect((await exportCall(s, 'GET', `/${id}/download`)).status).toBe(409);
 
-    await logs.updateOne({ _id: brokenId! }, { $set: { request_headers: '{}' } });
+    await logs.updateOne({ _id: brokenId! }, { $unset: { span: '' } });
     await startExport(s, id);
     const done = await waitForStatus(s, id, ['success', 'failed']);
     expect(done.status).toBe('success');

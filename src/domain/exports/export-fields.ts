@@ -1,5 +1,6 @@
 import { DomainError, type ErrorDetail } from '../errors.js';
 import type { LogRecord } from '../logs/log-model.js';
+import { parseStoredBody } from '../logs/stored-body.js';
 
 /**
  * What the export job feeds per log: the subset of LogRecord the fields read. A full LogRecord is
@@ -88,14 +89,9 @@ function spec(canonical: string, kind: Kind, description: string, get: (r: Expor
   }
 }
 
-/** Bodies are stored as the JSON text received; text that somehow is not JSON is exported as a string. */
+/** A missing body is null; otherwise the stored JSON (or the text, when it is not JSON). */
 function parseBody(text: unknown): unknown {
-  if (typeof text !== 'string') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  return typeof text === 'string' ? parseStoredBody(text) : null;
 }
 
 const JSON_SCALAR = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;

@@ -69,7 +69,7 @@ async function runClaimed(deps: RunExportDeps, e: LogExport, run: number, owner:
     if (header) await writer.push(header);
     const every = deps.checkEveryMs ?? 1000;
     let nextCheck = Date.now() + every;
-    for await (const row of deps.logs.streamMatching(e.workspaceId, e.filter, { limit: e.limit, offset: e.offset })) {
+    for await (const row of deps.logs.streamMatching(e.workspaceId, e.filter, { limit: e.limit, offset: e.offset }, { withoutHeaders: true })) {
       const pending = writer.push(encoder.encode(row));
       if (pending) await pending;
       processed++;

@@ -57,7 +57,8 @@ export interface LogRepository {
   /** Rows a filtered, paged read would return: min(max(total - offset, 0), limit). */
   countMatching(workspaceId: string, filter: LogFilter, page?: LogPageBounds): Promise<number>;
   /** Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat. */
-  streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, opts?: { batchSize?: number }): AsyncIterable<LogRecord>;
+  /** `withoutHeaders`: skip reading request/response headers (exports never write them); they come back as {}. */
+  streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, opts?: { batchSize?: number; withoutHeaders?: boolean }): AsyncIterable<LogRecord>;
   /** Keyset page newest first; `after` is the last row of the previous page, and only strictly older rows follow. */
   listMatching(workspaceId: string, filter: LogFilter, page: { first: number; after?: LogCursor }): Promise<LogRecord[]>;
 }

@@ -50,7 +50,7 @@ export function createLogRepository(db: Db): LogRepository {
           ...(page.limit ? { limit: page.limit } : {}),
         });
       }),
-    streamMatching: (workspaceId, filter, page, opts) => streamMatching(col, workspaceId, filter, page, opts?.batchSize),
+    streamMatching: (workspaceId, filter, page, opts) => streamMatching(col, workspaceId, filter, page, opts?.batchSize, opts?.withoutHeaders),
     listMatching: (workspaceId, filter, { first, after }) =>
       withSpan('db logs.find page', DB_ATTRS, async () => {
         if (first <= 0) return [];
@@ -73,9 +73,12 @@ async function* streamMatching(
   filter: LogFilter,
   page: LogPageBounds,
   batchSize = 1000,
+  withoutHeaders = false,
 ): AsyncGenerator<LogRecord> {
   if (page.limit === 0) return;
-  const cursor = col.find(toMongoFilter(workspaceId, filter)).sort(NEWEST_FIRST).batchSize(batchSize);
+  // Leaving out what the reader will not use saves a decode and two JSON.parse calls per row.
+  const projection = withoutHeaders ? { request_headers: 0, response_headers: 0 } : undefined;
+  const cursor = col.find(toMongoFilter(workspaceId, filter), { projection }).sort(NEWEST_FIRST).batchSize(batchSize);
   if (page.offset) cursor.skip(page.offset);
   if (page.limit) cursor.limit(page.limit);
   try {

@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../../domain/services.js';
 import { REPO_ROOT } from '../../paths.js';
-import { apiKeyFromHeaders, publicOrigin, readBody } from '../http-body.js';
+import { apiKeyFromHeaders, bearerToken, publicOrigin, readBody } from '../http-body.js';
 import type { Mount } from '../http.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
@@ -113,7 +113,7 @@ export async function createGraphQLTransport(opts: {
           validate: (s, document) => validate(s, document, [...specifiedRules, ...protectionRules]),
           context: (wsCtx) => {
             const p = (wsCtx.connectionParams ?? {}) as Record<string, unknown>;
-            const key = p.apiKey ?? p['x-portkey-api-key'] ?? bearer(p.authorization ?? p.Authorization);
+            const key = p.apiKey ?? p['x-portkey-api-key'] ?? bearerToken(p.authorization ?? p.Authorization);
             return createContext(opts.services, typeof key === 'string' ? key : undefined, publicOrigin(wsCtx.extra.request, opts.publicUrl));
           },
           // Execution errors reach clients through onNext: translate them exactly as over HTTP.
@@ -131,10 +131,4 @@ export async function createGraphQLTransport(opts: {
       await apollo.stop();
     },
   };
-}
-
-function bearer(v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  const m = /^Bearer\s+(.+)$/i.exec(v.trim());
-  return m?.[1];
 }

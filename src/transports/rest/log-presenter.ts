@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../domain/logs/log-model.js';
+import { parseStoredBody } from '../../domain/logs/stored-body.js';
 
 /** Portkey's LogObject: bodies come back as the JSON the client sent; derived figures under `metrics`. */
 export function presentLog(r: LogRecord) {
@@ -22,13 +23,13 @@ export function presentLog(r: LogRecord) {
       method: r.request.method,
       provider: r.request.provider,
       headers: r.request.headers,
-      body: parseBody(r.request.body),
+      body: parseStoredBody(r.request.body),
       portkeyHeaders,
     },
     response: {
       status: r.response.status,
       headers: r.response.headers,
-      body: parseBody(r.response.body),
+      body: parseStoredBody(r.response.body),
       response_time: r.response.responseTime,
       responseTime: r.response.responseTime,
       lastUsedOptionJsonPath: null,
@@ -74,13 +75,4 @@ export function presentLog(r: LogRecord) {
       'metadata.value': Object.values(r.metadata),
     },
   };
-}
-
-/** Bodies are stored as the JSON text received; a body that somehow is not JSON is returned as text. */
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
