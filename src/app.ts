@@ -19,6 +19,8 @@ import { resolveSecrets } from './secrets.js';
 import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
 import { ensureIndexes } from './storage/mongo/collections.js';
 import { createLogRepository } from './storage/mongo/log-repository.js';
+import { createLogBrowseRepository } from './storage/mongo/log-browse-repository.js';
+import { createBrowseService } from './domain/browse/browse-service.js';
 import { connectDatabase, type Database } from './storage/mongo/connect.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
 import { createAdmissionGate } from './transports/admission.js';
@@ -58,6 +60,7 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
   try {
     await ensureIndexes(database.db);
     const logRepository = createLogRepository(database.db);
+    const browseRepository = createLogBrowseRepository(database.db);
     const exportRepository = createExportRepository(database.db);
     const blobs = createGridFsBlobStore(database.db);
     // The scheduler is created before the services that enqueue into it; job handlers are added below.
@@ -67,7 +70,8 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
     const services: Services = {
       apiKeys: createApiKeyService(createApiKeyRepository(database.db), secrets.rootApiKey),
       health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
-      logs: createLogService(logRepository),
+      logs: createLogService(logRepository, browseRepository),
+      browse: createBrowseService(logRepository, browseRepository),
       traces: createTraceService(logRepository),
       exports: createExportService({
         exports: exportRepository,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** The API the dev server forwards to (`npm run dev` starts it on this port). */
@@ -9,6 +10,7 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: 'public',
+  plugins: [precompress(fileURLToPath(new URL('./dist', import.meta.url)))],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

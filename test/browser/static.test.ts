@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES } from '../../src/domain/exports/export-fields.js';
@@ -45,6 +47,10 @@ describe('web app static files', () => {
     writeFileSync(join(dist, 'assets', 'index-AbC123xy.js'), 'console.log(1)');
     writeFileSync(join(dist, 'assets', 'index-Zz9_8-7q.css'), 'body{}');
     writeFileSync(join(dist, 'assets', 'plain.txt'), 'not hashed');
+    // What web/precompress.ts writes next to the build: brotli for the script, gzip only for the styles.
+    writeFileSync(join(dist, 'assets', 'index-AbC123xy.js.br'), brotliCompressSync('console.log(1)'));
+    writeFileSync(join(dist, 'assets', 'index-AbC123xy.js.gz'), gzipSync('console.log(1)'));
+    writeFileSync(join(dist, 'assets', 'index-Zz9_8-7q.css.gz'), gzipSync('body{}'));
     writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     writeFileSync(join(dir, 'secret.txt'), 'outside the build');
     built = await serve(dist);
@@ -97,6 +103,36 @@ describe('web app static files', () => {
     expect((await fetch(`${built.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${built.url}/healthz`, { method: 'PATCH' })).status).toBe(405);
     expect((await fetch(`${built.url}/v1/traces`)).status).toBe(405);
+  });
+
+  /** fetch() decodes bodies itself; a raw request shows what was on the wire. */
+  const raw = (path: string, acceptEncoding?: string) =>
+    new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = request(`${built.url}${path}`, { headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('sends the precompressed copy the client accepts, with Content-Encoding and Vary', async () => {
+    const br = await raw('/assets/index-AbC123xy.js', 'gzip, deflate, br');
+    expect([br.headers['content-encoding'], br.headers.vary, br.headers['content-type']]).toEqual(['br', 'Accept-Encoding', 'text/javascript; charset=utf-8']);
+    expect(brotliDecompressSync(br.body).toString()).toBe('console.log(1)');
+    const gz = await raw('/assets/index-AbC123xy.js', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe('console.log(1)');
+    expect(gz.headers.etag).not.toBe(br.headers.etag);
+    for (const accept of [undefined, 'identity', 'br;q=0, gzip;q=0']) {
+      const plain = await raw('/assets/index-AbC123xy.js', accept);
+      expect([accept, plain.headers['content-encoding'], plain.headers.vary, plain.body.toString()]).toEqual([accept, undefined, 'Accept-Encoding', 'console.log(1)']);
+    }
+    const css = await raw('/assets/index-Zz9_8-7q.css', 'br, gzip');
+    expect([css.headers['content-encoding'], gunzipSync(css.body).toString()]).toEqual(['gzip', 'body{}']);
+    // The copies are never files of their own.
+    expect((await fetch(`${built.url}/assets/index-AbC123xy.js.br`)).status).toBe(404);
   });
 
   it('never serves files outside the build', async () => {

@@ -39,6 +39,8 @@ const shape = {
   traceId: opt(oneOrMany(text)),
   spanId: opt(oneOrMany(text)),
   model: opt(oneOrMany(text)),
+  /** Models starting with any of these, in any case (`claude` finds claude-3-5-sonnet). */
+  modelPrefix: opt(oneOrMany(text)),
   provider: opt(oneOrMany(providerName)),
   providerModel: opt(z.array(z.strictObject({ provider: providerName, model: text })).min(1, 'Give at least one pair').max(MAX_VALUES)),
   statusCode: opt(oneOrMany(statusCode)),

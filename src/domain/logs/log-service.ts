@@ -1,7 +1,8 @@
 import type { Actor } from '../auth/actor.js';
 import { ingestLogs } from './ingest-logs.js';
 import type { LogRecord, LogRepository, Trace } from './log-model.js';
-import { listLogs, type LogPageResult } from './list-logs.js';
+import { listLogs, type ListLogsInput, type LogPageResult } from './list-logs.js';
+import type { LogBrowseRepository } from '../browse/browse-model.js';
 import { getLog, getTrace } from './read-logs.js';
 import { enforceRetention } from './retention.js';
 
@@ -10,16 +11,16 @@ export interface LogService {
   ingest(actor: Actor, input: { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] }): Promise<string[]>;
   get(actor: Actor, input: { id: string; workspaceId?: string | null }): Promise<LogRecord>;
   trace(actor: Actor, input: { traceId: string; workspaceId?: string | null }): Promise<Trace>;
-  list(actor: Actor, input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null }): Promise<LogPageResult>;
+  list(actor: Actor, input: ListLogsInput): Promise<LogPageResult>;
   enforceRetention(days: number): Promise<{ deleted: number; cutoff: Date }>;
 }
 
-export function createLogService(repo: LogRepository): LogService {
+export function createLogService(repo: LogRepository, browse: LogBrowseRepository): LogService {
   return {
     ingest: (actor, input) => ingestLogs(repo, actor, input),
     get: (actor, input) => getLog(repo, actor, input),
     trace: (actor, input) => getTrace(repo, actor, input),
-    list: (actor, input) => listLogs(repo, actor, input),
+    list: (actor, input) => listLogs(repo, browse, actor, input),
     enforceRetention: (days) => enforceRetention(repo, days),
   };
 }

@@ -59,11 +59,18 @@ export function toMongoFilter(workspaceId: string, f: LogFilter): Filter<LogDoc>
     q['metadata.k'] = pairs[0]![0];
     q.metadata = { $all: pairs.map(([k, v]) => ({ k, v })) };
   }
+  if (f.modelPrefix?.length) {
+    // A case-insensitive anchored regex; MongoDB walks the model index's keys for it, FerretDB tests each row.
+    const prefixes = { $or: f.modelPrefix.map((p) => ({ model: { $regex: `^${escapeRegex(p)}`, $options: 'i' } })) };
+    q.$and = [...((q.$and as unknown[]) ?? []), prefixes];
+  }
   if (f.providerModel?.length) {
     q.$or = f.providerModel.map((p) => ({ provider: p.provider, model: p.model }));
   }
   return q as Filter<LogDoc>;
 }
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Strictly after a row in NEWEST_FIRST order: older, or as old with a smaller id. */
 export function olderThan(after: { createdAt: Date; id: string }): Filter<LogDoc> {

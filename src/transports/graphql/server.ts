@@ -17,6 +17,7 @@ import { exportResolvers } from './resolvers/exports.js';
 import { logResolvers } from './resolvers/logs.js';
 import { viewerResolvers } from './resolvers/viewer.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { browseResolvers } from './resolvers/browse.js';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
@@ -30,7 +31,7 @@ export function loadSchema(): GraphQLSchema {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
   return makeExecutableSchema({
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers],
+    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers],
   });
 }
 

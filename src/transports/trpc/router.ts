@@ -4,7 +4,7 @@ import { exportView } from '../export-view.js';
 import { publicOrigin } from '../http-body.js';
 import { logView, traceView } from '../log-view.js';
 import { authedProcedure, router } from './trpc.js';
-import { createExportInput, exportIdInput, logsListInput, updateExportInput, workspaceId } from './inputs.js';
+import { createExportInput, exportIdInput, logsListInput, searchBodiesInput, suggestInput, tracesListInput, updateExportInput, workspaceId } from './inputs.js';
 
 export const appRouter = router({
   viewer: router({
@@ -25,6 +25,15 @@ export const appRouter = router({
       const page = await ctx.services.logs.list(ctx.actor, input);
       return { items: page.items.map(logView), nextCursor: page.hasNextPage ? page.endCursor : null, totalCount: page.totalCount };
     }),
+    /** Known filter values (see GraphQL logSuggestions). */
+    suggest: authedProcedure
+      .input(suggestInput)
+      .query(async ({ ctx, input }) => ctx.services.browse.suggest(ctx.actor, { ...input, since: input.since ? new Date(input.since) : undefined })),
+    /** Bounded text search in bodies (see GraphQL searchLogBodies). */
+    searchBodies: authedProcedure.input(searchBodiesInput).query(async ({ ctx, input, signal }) => {
+      const r = await ctx.services.browse.searchBodies(ctx.actor, input, { signal });
+      return { items: r.items.map(logView), scanned: r.scanned, complete: r.complete, resumeBefore: r.resumeBefore?.toISOString() ?? null };
+    }),
     // The log array is validated by the domain's own schema, exactly as for REST.
     ingest: authedProcedure
       .input(z.object({ logs: z.unknown(), workspaceId }))
@@ -34,6 +43,11 @@ export const appRouter = router({
     get: authedProcedure
       .input(z.object({ traceId: z.string().min(1).max(256), workspaceId }))
       .query(async ({ ctx, input }) => traceView(await ctx.services.logs.trace(ctx.actor, input))),
+    /** Recent traces, newest root first, with their sums (see GraphQL `traces`). */
+    list: authedProcedure.input(tracesListInput).query(async ({ ctx, input }) => {
+      const page = await ctx.services.browse.traces(ctx.actor, input);
+      return { items: page.items.map((t) => ({ ...t, startedAt: t.startedAt.toISOString() })), nextCursor: page.hasNextPage ? page.endCursor : null };
+    }),
   }),
   exports: router({
     create: authedProcedure.input(createExportInput).mutation(async ({ ctx, input }) => {

@@ -80,10 +80,46 @@ function inside(dir: string, name: string): string | undefined {
   return path.startsWith(dir + sep) ? path : undefined;
 }
 
-async function sendFile(ctx: HttpContext, path: string, st: Stats, cacheControl: string, extra: Record<string, string> = {}): Promise<void> {
-  const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+/** Text types the build precompresses (web/precompress.ts writes `file.br` and `file.gz`). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.svg', '.json', '.map', '.txt', '.webmanifest']);
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/** Codings the client accepts (q > 0), from Accept-Encoding. */
+function acceptedEncodings(header: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) <= 0)) out.add(name);
+  }
+  return out;
+}
+
+/** The precompressed copy to send instead of `path`, if the client takes one and the build made it. */
+async function precompressed(ctx: HttpContext, path: string): Promise<{ path: string; st: Stats; encoding: string } | undefined> {
+  const accepted = acceptedEncodings(ctx.req.headers['accept-encoding'] as string | undefined);
+  for (const e of ENCODINGS) {
+    if (!accepted.has(e.name)) continue;
+    const st = await fileStat(path + e.suffix);
+    if (st) return { path: path + e.suffix, st, encoding: e.name };
+  }
+  return undefined;
+}
+
+async function sendFile(ctx: HttpContext, original: string, originalStat: Stats, cacheControl: string, extra: Record<string, string> = {}): Promise<void> {
+  const compressible = COMPRESSIBLE.has(extname(original).toLowerCase());
+  const copy = compressible ? await precompressed(ctx, original) : undefined;
+  const path = copy?.path ?? original;
+  const st = copy?.st ?? originalStat;
+  // Each encoding is a different representation, so it gets its own validator.
+  const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}${copy ? `-${copy.encoding}` : ''}"`;
   const headers: Record<string, string | number> = {
-    'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': CONTENT_TYPES[extname(original).toLowerCase()] ?? 'application/octet-stream',
+    ...(compressible && { vary: 'Accept-Encoding' }),
+    ...(copy && { 'content-encoding': copy.encoding }),
     'cache-control': cacheControl,
     etag,
     'last-modified': st.mtime.toUTCString(),
@@ -119,7 +155,7 @@ export function webAppRoutes(dist: string = webDistDir()): Route[] {
       path: '/assets/:file',
       async handler(ctx) {
         const path = inside(assets, ctx.params.file!);
-        const st = path && (await fileStat(path));
+        const st = path && !/\.(br|gz)$/.test(path) && (await fileStat(path));
         if (!path || !st) {
           if (!(await fileStat(join(dist, 'index.html')))) throw notBuilt();
           throw new DomainError('NOT_FOUND', `No asset ${ctx.url.pathname}`);
@@ -134,7 +170,8 @@ export function webAppRoutes(dist: string = webDistDir()): Route[] {
         const page = ctx.params.page!;
         if (API_SEGMENTS.has(page)) throw new DomainError('NOT_FOUND', `No route for GET ${ctx.url.pathname}`);
         const path = inside(dist, page);
-        const st = path && page !== 'index.html' && (await fileStat(path));
+        // Precompressed copies are only sent in place of their original, never as files of their own.
+        const st = path && page !== 'index.html' && !/\.(br|gz)$/.test(page) && (await fileStat(path));
         if (path && st) return sendFile(ctx, path, st, 'no-cache');
         // A name with an extension is a missing file, not a page of the app.
         if (extname(page) && page !== 'index.html') {

@@ -124,6 +124,19 @@ export type Log = {
   workspaceId: Scalars['ID']['output'];
 };
 
+/** What a bounded body search found and how far it read. */
+export type LogBodySearch = {
+  __typename?: 'LogBodySearch';
+  /** True when every log of the range was tested. */
+  complete: Scalars['Boolean']['output'];
+  /** Matching logs, newest first. */
+  logs: Array<Log>;
+  /** When the search stopped early: the created time of the last log tested (use it as `to` to search on). */
+  resumeBefore: Maybe<Scalars['DateTime']['output']>;
+  /** Logs tested. */
+  scanned: Scalars['Int']['output'];
+};
+
 /** A page of logs. */
 export type LogConnection = {
   __typename?: 'LogConnection';
@@ -210,6 +223,8 @@ export type LogFilter = {
   minTokens?: InputMaybe<Scalars['Int']['input']>;
   /** Model name(s). */
   model?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Models starting with any of these, in any case (`claude` finds `claude-3-5-sonnet`). */
+  modelPrefix?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Prompt slug(s). */
   promptSlug?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Provider(s), e.g. openai. */
@@ -225,6 +240,25 @@ export type LogFilter = {
   /** Virtual key(s). */
   virtualKey?: InputMaybe<Array<Scalars['String']['input']>>;
 };
+
+/** Orders a log list. */
+export type LogSort = {
+  /** Direction (default DESC). */
+  direction?: InputMaybe<SortDirection>;
+  /** Column to order by. */
+  field: LogSortField;
+};
+
+/** Columns logs can be ordered by. */
+export type LogSortField =
+  /** Cost. */
+  | 'COST'
+  /** Creation time. */
+  | 'CREATED_AT'
+  /** Latency. */
+  | 'LATENCY'
+  /** Total tokens. */
+  | 'TOTAL_TOKENS';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -280,10 +314,28 @@ export type Query = {
   logExport: Maybe<LogExport>;
   /** Exports, newest first: the key's workspace, or for organisation keys the named workspace (all when omitted). */
   logExports: Array<LogExport>;
-  /** Logs matching a filter, newest first (ties by id), with cursor paging. `first` is at most 1000 (default 50). */
+  /**
+   * Known values of a filter field, from the newest 5,000 logs (since `since` when given), cached for 30 s:
+   * those containing `prefix` in any case, values starting with it first, then the most frequent. `first` ≤ 100 (default 20).
+   */
+  logSuggestions: Array<Suggestion>;
+  /**
+   * Logs matching a filter, newest first (ties by id) unless `sort` names another order, with cursor paging.
+   * `first` is at most 1000 (default 50). Other orders page by offset.
+   */
   logs: LogConnection;
+  /**
+   * Logs whose request or response body contains `text` (any case), newest first, within `filter` (which must
+   * set `from`). Bounded: stops at `first` hits (≤ 100, default 25), after 20,000 logs tested or after 5 seconds.
+   */
+  searchLogBodies: LogBodySearch;
   /** Every log and span sharing a trace id, as a tree. Null when the trace has no logs in the workspace. */
   trace: Maybe<Trace>;
+  /**
+   * Recent traces, newest root span first: one row per root span (a log with a trace id and no parent span id)
+   * matching `filter`; the sums cover every span of the trace. `first` is at most 200 (default 25).
+   */
+  traces: TraceConnection;
   /** The API key making this request: who it is and what it may do. */
   viewer: Viewer;
 };
@@ -321,10 +373,36 @@ export type QueryLogExportsArgs = {
  * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
  * over WebSocket, connectionParams.apiKey).
  */
+export type QueryLogSuggestionsArgs = {
+  field: SuggestionField;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  prefix?: InputMaybe<Scalars['String']['input']>;
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
 export type QueryLogsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<LogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<LogSort>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QuerySearchLogBodiesArgs = {
+  filter: LogFilter;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  text: Scalars['String']['input'];
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -338,6 +416,25 @@ export type QueryTraceArgs = {
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryTracesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<LogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Sort direction. */
+export type SortDirection =
+  /** Smallest first. */
+  | 'ASC'
+  /** Largest first. */
+  | 'DESC';
+
 export type Subscription = {
   __typename?: 'Subscription';
   /**
@@ -345,12 +442,43 @@ export type Subscription = {
    * a terminal status (SUCCESS, FAILED, STOPPED). Works whichever process runs the job.
    */
   exportStatusChanged: LogExport;
+  /**
+   * New logs matching `filter` as they are stored (by any process), in batches, oldest first within a batch.
+   * Starts after the newest log present when subscribing; polls about once a second.
+   */
+  logsAdded: Array<Log>;
 };
 
 
 export type SubscriptionExportStatusChangedArgs = {
   id: Scalars['ID']['input'];
 };
+
+
+export type SubscriptionLogsAddedArgs = {
+  filter?: InputMaybe<LogFilter>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A known value and how many sampled logs carry it. */
+export type Suggestion = {
+  __typename?: 'Suggestion';
+  /** Logs among the sampled ones with this value. */
+  count: Scalars['Int']['output'];
+  /** The value. */
+  value: Scalars['String']['output'];
+};
+
+/** Filter fields with suggestable values. */
+export type SuggestionField =
+  /** Metadata keys. */
+  | 'METADATA_KEY'
+  /** Model names. */
+  | 'MODEL'
+  /** Providers. */
+  | 'PROVIDER'
+  /** HTTP status codes. */
+  | 'STATUS_CODE';
 
 /** Every log and span of one trace. */
 export type Trace = {
@@ -359,6 +487,47 @@ export type Trace = {
   roots: Array<Log>;
   /** All logs and spans of the trace, in time order. */
   spans: Array<Log>;
+  /** The trace id. */
+  traceId: Scalars['ID']['output'];
+};
+
+/** A page of traces. */
+export type TraceConnection = {
+  __typename?: 'TraceConnection';
+  /** The traces of this page. */
+  edges: Array<TraceEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+};
+
+/** A trace and the cursor after it. */
+export type TraceEdge = {
+  __typename?: 'TraceEdge';
+  /** Pass as `after` to continue after this trace. */
+  cursor: Scalars['String']['output'];
+  /** The trace. */
+  node: TraceSummary;
+};
+
+/** One trace of the traces list. */
+export type TraceSummary = {
+  __typename?: 'TraceSummary';
+  /** Cost of every span, in cents. */
+  cost: Scalars['Float']['output'];
+  /** From the earliest start to the latest end, in milliseconds. */
+  durationMs: Scalars['Float']['output'];
+  /** Failed spans. */
+  errorCount: Scalars['Int']['output'];
+  /** Id of the root span's log. */
+  rootLogId: Scalars['ID']['output'];
+  /** The root span's name (else its model). */
+  rootSpanName: Maybe<Scalars['String']['output']>;
+  /** Spans in the trace. */
+  spanCount: Scalars['Int']['output'];
+  /** Earliest start of any span. */
+  startedAt: Scalars['DateTime']['output'];
+  /** Total tokens of every span. */
+  totalTokens: Scalars['Int']['output'];
   /** The trace id. */
   traceId: Scalars['ID']['output'];
 };
@@ -483,16 +652,25 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KeyKind: KeyKind;
   Log: ResolverTypeWrapper<LogView>;
+  LogBodySearch: ResolverTypeWrapper<Omit<LogBodySearch, 'logs'> & { logs: Array<ResolversTypes['Log']> }>;
   LogConnection: ResolverTypeWrapper<Omit<LogConnection, 'edges'> & { edges: Array<ResolversTypes['LogEdge']> }>;
   LogEdge: ResolverTypeWrapper<Omit<LogEdge, 'node'> & { node: ResolversTypes['Log'] }>;
   LogExport: ResolverTypeWrapper<DomainLogExport>;
   LogFilter: LogFilter;
+  LogSort: LogSort;
+  LogSortField: LogSortField;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SortDirection: SortDirection;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Suggestion: ResolverTypeWrapper<Suggestion>;
+  SuggestionField: SuggestionField;
   Trace: ResolverTypeWrapper<Omit<Trace, 'roots' | 'spans'> & { roots: Array<ResolversTypes['Log']>, spans: Array<ResolversTypes['Log']> }>;
+  TraceConnection: ResolverTypeWrapper<TraceConnection>;
+  TraceEdge: ResolverTypeWrapper<TraceEdge>;
+  TraceSummary: ResolverTypeWrapper<TraceSummary>;
   UpdateExportInput: UpdateExportInput;
   Viewer: ResolverTypeWrapper<Viewer>;
 };
@@ -507,16 +685,22 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Log: LogView;
+  LogBodySearch: Omit<LogBodySearch, 'logs'> & { logs: Array<ResolversParentTypes['Log']> };
   LogConnection: Omit<LogConnection, 'edges'> & { edges: Array<ResolversParentTypes['LogEdge']> };
   LogEdge: Omit<LogEdge, 'node'> & { node: ResolversParentTypes['Log'] };
   LogExport: DomainLogExport;
   LogFilter: LogFilter;
+  LogSort: LogSort;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  Suggestion: Suggestion;
   Trace: Omit<Trace, 'roots' | 'spans'> & { roots: Array<ResolversParentTypes['Log']>, spans: Array<ResolversParentTypes['Log']> };
+  TraceConnection: TraceConnection;
+  TraceEdge: TraceEdge;
+  TraceSummary: TraceSummary;
   UpdateExportInput: UpdateExportInput;
   Viewer: Viewer;
 };
@@ -553,6 +737,13 @@ export type LogResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   totalTokens?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workspaceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type LogBodySearchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogBodySearch'] = ResolversParentTypes['LogBodySearch']> = {
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  logs?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
+  resumeBefore?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scanned?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type LogConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogConnection'] = ResolversParentTypes['LogConnection']> = {
@@ -600,18 +791,49 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   log?: Resolver<Maybe<ResolversTypes['Log']>, ParentType, ContextType, RequireFields<QueryLogArgs, 'id'>>;
   logExport?: Resolver<Maybe<ResolversTypes['LogExport']>, ParentType, ContextType, RequireFields<QueryLogExportArgs, 'id'>>;
   logExports?: Resolver<Array<ResolversTypes['LogExport']>, ParentType, ContextType, Partial<QueryLogExportsArgs>>;
+  logSuggestions?: Resolver<Array<ResolversTypes['Suggestion']>, ParentType, ContextType, RequireFields<QueryLogSuggestionsArgs, 'field'>>;
   logs?: Resolver<ResolversTypes['LogConnection'], ParentType, ContextType, Partial<QueryLogsArgs>>;
+  searchLogBodies?: Resolver<ResolversTypes['LogBodySearch'], ParentType, ContextType, RequireFields<QuerySearchLogBodiesArgs, 'filter' | 'text'>>;
   trace?: Resolver<Maybe<ResolversTypes['Trace']>, ParentType, ContextType, RequireFields<QueryTraceArgs, 'traceId'>>;
+  traces?: Resolver<ResolversTypes['TraceConnection'], ParentType, ContextType, Partial<QueryTracesArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   exportStatusChanged?: SubscriptionResolver<ResolversTypes['LogExport'], "exportStatusChanged", ParentType, ContextType, RequireFields<SubscriptionExportStatusChangedArgs, 'id'>>;
+  logsAdded?: SubscriptionResolver<Array<ResolversTypes['Log']>, "logsAdded", ParentType, ContextType, Partial<SubscriptionLogsAddedArgs>>;
+};
+
+export type SuggestionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Suggestion'] = ResolversParentTypes['Suggestion']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type TraceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Trace'] = ResolversParentTypes['Trace']> = {
   roots?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
   spans?: Resolver<Array<ResolversTypes['Log']>, ParentType, ContextType>;
+  traceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type TraceConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TraceConnection'] = ResolversParentTypes['TraceConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TraceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TraceEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TraceEdge'] = ResolversParentTypes['TraceEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TraceSummary'], ParentType, ContextType>;
+};
+
+export type TraceSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TraceSummary'] = ResolversParentTypes['TraceSummary']> = {
+  cost?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  errorCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rootLogId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rootSpanName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  spanCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  totalTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   traceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -628,6 +850,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   Log?: LogResolvers<ContextType>;
+  LogBodySearch?: LogBodySearchResolvers<ContextType>;
   LogConnection?: LogConnectionResolvers<ContextType>;
   LogEdge?: LogEdgeResolvers<ContextType>;
   LogExport?: LogExportResolvers<ContextType>;
@@ -635,7 +858,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  Suggestion?: SuggestionResolvers<ContextType>;
   Trace?: TraceResolvers<ContextType>;
+  TraceConnection?: TraceConnectionResolvers<ContextType>;
+  TraceEdge?: TraceEdgeResolvers<ContextType>;
+  TraceSummary?: TraceSummaryResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

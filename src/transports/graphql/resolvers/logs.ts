@@ -1,8 +1,8 @@
-import { encodeCursor } from '../../../domain/logs/list-logs.js';
-import type { LogRecord, TraceNode } from '../../../domain/logs/log-model.js';
+import type { TraceNode } from '../../../domain/logs/log-model.js';
 import { logView, type LogView } from '../../log-view.js';
 import type { GraphQLContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { domainSort } from './browse.js';
 import { nullIfMissing } from './null-if-missing.js';
 
 /** Children indexed by parent span id, for the whole trace a log belongs to (loaded once per operation). */
@@ -33,12 +33,12 @@ export const logResolvers: Resolvers = {
       const r = await nullIfMissing(ctx.services.logs.get(actor, { id, workspaceId }));
       return r && logView(r);
     },
-    async logs(_p, { filter, first, after, workspaceId }, ctx) {
+    async logs(_p, { filter, first, after, workspaceId, sort }, ctx) {
       const actor = await ctx.actor();
-      const page = await ctx.services.logs.list(actor, { filter, first, after, workspaceId });
+      const page = await ctx.services.logs.list(actor, { filter, first, after, workspaceId, sort: domainSort(sort) });
       return {
         totalCount: page.totalCount,
-        edges: page.items.map((r: LogRecord) => ({ cursor: encodeCursor(r), node: logView(r) })),
+        edges: page.items.map((r, i) => ({ cursor: page.cursors[i]!, node: logView(r) })),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
       };
     },
