@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../domain/errors.js';
 
@@ -31,11 +32,22 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
   const body = await readBody(req, limit);
   if (body.length === 0) throw new DomainError('BAD_REQUEST', 'Request body is empty');
+  const text = jsonText(body);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new DomainError('BAD_REQUEST', `Malformed JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A JSON body as text. Invalid UTF-8 is refused (400): decoding would replace it with U+FFFD and store
+ * something the client never sent. A leading byte order mark is skipped (RFC 8259 allows ignoring it).
+ */
+export function jsonText(body: Buffer): string {
+  if (!isUtf8(body)) throw new DomainError('BAD_REQUEST', 'Request body is not valid UTF-8');
+  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  return body.toString('utf8', bom ? 3 : 0);
 }
 
 /** The API key from `x-portkey-api-key` or `Authorization: Bearer`. */

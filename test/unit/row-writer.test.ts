@@ -118,6 +118,19 @@ describe('createRowEncoder: CSV', () => {
     expect(csvCell('ünïcödé')).toBe('ünïcödé');
     expect(createRowEncoder(resolveRequestedFields(['metadata.key', 'id']), 'csv').header()).toBe('metadata.key,id\r\n');
   });
+
+  it('prefixes formula-like cells with a quote (OWASP CSV injection), but not plain numbers', () => {
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('+cmd')).toBe("'+cmd");
+    expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\rx')).toBe('"\'\rx"');
+    expect(csvCell('=a,b')).toBe('"\'=a,b"');
+    expect(csvCell('-1.5')).toBe('-1.5');
+    expect(csvCell('+3e-7')).toBe('+3e-7');
+    expect(csvCell('a=b')).toBe('a=b');
+  });
 });
 
 describe('createBatchingWriter', () => {

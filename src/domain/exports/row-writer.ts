@@ -14,8 +14,18 @@ export interface RowEncoder {
 const CSV_SPECIAL = /[",\r\n]/;
 const QUOTES = /"/g;
 
-/** RFC 4180: a cell containing a comma, quote, CR or LF is quoted, and its quotes are doubled. */
+/** Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** …except a plain number, which no spreadsheet evaluates as a formula (keeps negative values numeric). */
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * RFC 4180: a cell containing a comma, quote, CR or LF is quoted, and its quotes are doubled. A cell that
+ * starts with =, +, -, @, tab or CR (and is not a plain number) is prefixed with a single quote, as OWASP
+ * recommends, so opening the file in a spreadsheet never runs it as a formula.
+ */
 export function csvCell(text: string): string {
+  if (text.length > 0 && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return CSV_SPECIAL.test(text) ? `"${text.replace(QUOTES, '""')}"` : text;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { setOwn } from '../own-property.js';
 
 /**
  * The one schema for a log as clients send it (Portkey's CustomLog, plus an optional idempotency `id` and
@@ -38,7 +39,7 @@ export function scalarMapToStrings(o: ScalarMap): Record<string, string> {
   for (const k in o) {
     const v = o[k];
     if (v === null || v === undefined) continue;
-    out[k] = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v);
+    setOwn(out, k, typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/actor.js';
+import { assertJsonDepth } from '../json-depth.js';
 import { ingestLogs } from './ingest-logs.js';
 import type { LogRecord, LogRepository, Trace } from './log-model.js';
 import { listLogs, type ListLogsInput, type LogPageResult } from './list-logs.js';
@@ -17,7 +18,11 @@ export interface LogService {
 
 export function createLogService(repo: LogRepository, browse: LogBrowseRepository): LogService {
   return {
-    ingest: (actor, input) => ingestLogs(repo, actor, input),
+    ingest: (actor, input) => {
+      // Before anything walks the body recursively (validation, serialisation), so depth is a 400, not a stack overflow.
+      assertJsonDepth(input.body, input.pathPrefix);
+      return ingestLogs(repo, actor, input);
+    },
     get: (actor, input) => getLog(repo, actor, input),
     trace: (actor, input) => getTrace(repo, actor, input),
     list: (actor, input) => listLogs(repo, browse, actor, input),

@@ -1,5 +1,6 @@
 import type { DerivedFields } from '../../domain/logs/derive.js';
 import type { LogRecord, SpanDetails } from '../../domain/logs/log-model.js';
+import { setOwn } from '../../domain/own-property.js';
 
 /** Arbitrary keys (metadata, attributes) are stored as {k, v} pairs: indexable, and safe for keys with dots or $. */
 export interface KV {
@@ -79,7 +80,7 @@ export const toKV = (o: Record<string, string>): KV[] => {
 };
 export const fromKV = (kv: KV[] | undefined): Record<string, string> => {
   const o: Record<string, string> = {};
-  for (const { k, v } of kv ?? []) o[k] = v;
+  for (const { k, v } of kv ?? []) setOwn(o, k, v);
   return o;
 };
 

@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../../domain/services.js';
 import { REPO_ROOT } from '../../paths.js';
-import { apiKeyFromHeaders, bearerToken, publicOrigin, readBody } from '../http-body.js';
+import { apiKeyFromHeaders, bearerToken, jsonText, publicOrigin, readBody } from '../http-body.js';
 import type { Mount } from '../http.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
@@ -82,10 +82,11 @@ export async function createGraphQLTransport(opts: {
       if (ctx.req.method === 'POST') {
         const raw = await readBody(ctx.req, opts.bodyLimit);
         // Apollo answers a 400 itself for bodies that are not JSON objects; pass the text through for it.
+        const text = raw.length ? jsonText(raw) : undefined;
         try {
-          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+          body = text === undefined ? undefined : JSON.parse(text);
         } catch {
-          body = raw.toString('utf8');
+          body = text;
         }
       }
       const result = await apollo.executeHTTPGraphQLRequest({

@@ -1,6 +1,7 @@
 import type { HttpContext, Route } from '../http.js';
 import { sendJson } from '../http.js';
 import { readJson } from '../http-body.js';
+import { indexedObjectAsArray } from './batch-body.js';
 import type { RestDeps } from './deps.js';
 import { presentLog } from './log-presenter.js';
 
@@ -18,7 +19,7 @@ export function logRoutes({ services, authenticate, limits, ingestGate }: RestDe
       async handler(ctx) {
         const actor = await authenticate(ctx);
         const ids = await ingestGate.run(async () => {
-          const body = await readJson(ctx.req, limits.json);
+          const body = indexedObjectAsArray(await readJson(ctx.req, limits.json));
           return services.logs.ingest(actor, { workspaceId: requestedWorkspace(ctx), body });
         });
         sendJson(ctx.res, 200, { success: true, data: { log_ids: ids } });
