@@ -7,6 +7,10 @@ import { createHealthService } from './domain/health.js';
 import { createLogService } from './domain/logs/log-service.js';
 import { createTraceService } from './domain/traces/trace-service.js';
 import { createExportService } from './domain/exports/export-service.js';
+import { createFeedbackService } from './domain/feedback/feedback-service.js';
+import { withFeedbackScores } from './domain/feedback/with-feedback-scores.js';
+import { createFeedbackRepository } from './storage/mongo/feedback-repository.js';
+import { feedbackRoutes } from './transports/rest/feedback.js';
 import { EXPORT_JOB, exportJob } from './jobs/export-job.js';
 import { createExportRepository } from './storage/mongo/export-repository.js';
 import { createGridFsBlobStore } from './storage/mongo/gridfs-blob-store.js';
@@ -59,7 +63,9 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
   let graphql: GraphQLTransport | undefined;
   try {
     await ensureIndexes(database.db);
-    const logRepository = createLogRepository(database.db);
+    const feedbackRepository = createFeedbackRepository(database.db);
+    // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
+    const logRepository = withFeedbackScores(createLogRepository(database.db), feedbackRepository);
     const browseRepository = createLogBrowseRepository(database.db);
     const exportRepository = createExportRepository(database.db);
     const blobs = createGridFsBlobStore(database.db);
@@ -81,6 +87,7 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
         signingSecret: secrets.signingSecret,
         urlTtlSeconds: config.EXPORT_URL_TTL_SECONDS,
       }),
+      feedback: createFeedbackService(feedbackRepository),
     };
     sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: createRunClaims(database.db) }));
     if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
@@ -97,7 +104,7 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...webAppRoutes()],
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...webAppRoutes()],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });

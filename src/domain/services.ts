@@ -1,5 +1,6 @@
 import type { ApiKeyService } from './auth/api-keys.js';
 import type { ExportService } from './exports/export-service.js';
+import type { FeedbackService } from './feedback/feedback-service.js';
 import type { HealthService } from './health.js';
 import type { LogService } from './logs/log-service.js';
 import type { BrowseService } from './browse/browse-service.js';
@@ -13,4 +14,5 @@ export interface Services {
   traces: TraceService;
   exports: ExportService;
   browse: BrowseService;
+  feedback: FeedbackService;
 }

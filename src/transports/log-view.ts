@@ -24,6 +24,7 @@ export function logView(r: LogRecord) {
     responseTimeMs: d.responseTimeMs ?? null,
     statusCode: d.statusCode,
     isSuccess: d.isSuccess,
+    weightedFeedback: r.weightedFeedback ?? null,
     metadata: r.metadata,
     request: { url: r.request.url, method: r.request.method, headers: r.request.headers, body: parseStoredBody(r.request.body) },
     response: { status: r.response.status, headers: r.response.headers, body: parseStoredBody(r.response.body) },

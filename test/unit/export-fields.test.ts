@@ -50,6 +50,7 @@ function fixture(overrides: Partial<LogRecord> = {}): LogRecord {
       cacheStatus: 'MISS', cacheType: 'SIMPLE', streamMode: false, mode: 'FALLBACK',
       runtime: 'node', runtimeVersion: '20.19.0', sdkVersion: '3.1.0', retrySuccessCount: 2,
     },
+    weightedFeedback: 2.5,
     ...overrides,
   };
 }
@@ -68,6 +69,7 @@ const EXPECTED: Record<ExportFieldName, unknown> = {
   ai_provider: 'openai',
   ai_org: 'openai',
   ai_model: 'gpt-4o',
+  weighted_feedback: 2.5,
   request_tokens: 1000,
   req_units: 1000,
   response_tokens: 500,

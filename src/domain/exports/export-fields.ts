@@ -7,7 +7,7 @@ import { parseStoredBody } from '../logs/stored-body.js';
  * assignable, and so is a lighter object built straight from a projected database document (headers and
  * span details are never exported, so the job need not decode them).
  */
-export type ExportRow = Pick<LogRecord, 'id' | 'createdAt' | 'traceId' | 'spanId' | 'parentSpanId' | 'spanName' | 'metadata' | 'derived'> & {
+export type ExportRow = Pick<LogRecord, 'id' | 'createdAt' | 'traceId' | 'spanId' | 'parentSpanId' | 'spanName' | 'metadata' | 'derived' | 'weightedFeedback'> & {
   request: Pick<LogRecord['request'], 'url' | 'method' | 'body'>;
   response: Pick<LogRecord['response'], 'body'>;
 };
@@ -137,6 +137,7 @@ const CATALOGUE = {
   response_time: spec('response_time', 'number', 'Response time in milliseconds', (r) => d(r).responseTimeMs),
   status_code: spec('status_code', 'number', 'HTTP response status code', (r) => d(r).statusCode),
   // The older seed documents 1/0; true/false is used under every name so one column has one type.
+  weighted_feedback: spec('weighted_feedback', 'number', "Weighted mean of the feedback given to the log's trace", (r) => r.weightedFeedback),
   is_success: spec('is_success', 'boolean', 'Whether the request succeeded (true/false)', (r) => d(r).isSuccess),
   request_url: spec('request_url', 'string', 'Final provider API URL', (r) => r.request.url),
   request_method: spec('request_method', 'string', 'HTTP request method', (r) => r.request.method),

@@ -20,6 +20,8 @@ export interface LogRecord {
   derived: DerivedFields;
   /** OpenTelemetry details for spans (kind, times, resource/scope attributes, events). */
   span?: SpanDetails;
+  /** Weighted mean of the feedback given to the log's trace, attached when read (never stored on the log). */
+  weightedFeedback?: number;
 }
 
 export interface SpanDetails {

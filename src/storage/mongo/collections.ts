@@ -6,6 +6,9 @@ export const COLLECTIONS = {
   exports: 'exports',
   exportClaims: 'export_claims',
   jobs: 'jobs',
+  feedback: 'feedback',
+  feedbackTraces: 'feedback_traces',
+  analyticsRollups: 'analytics_rollups',
 } as const;
 
 /**
@@ -25,6 +28,9 @@ const INDEXES: Record<string, IndexDescription[]> = {
     { key: { workspace_id: 1, 'metadata.k': 1, 'metadata.v': 1 }, name: 'workspace_metadata' },
     { key: { created_at: 1 }, name: 'created_at_retention' },
   ],
+  [COLLECTIONS.feedback]: [{ key: { workspace_id: 1, trace_id: 1 }, name: 'workspace_trace' }, { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' }],
+  [COLLECTIONS.feedbackTraces]: [{ key: { workspace_id: 1 }, name: 'workspace' }],
+  [COLLECTIONS.analyticsRollups]: [],
   [COLLECTIONS.exports]: [{ key: { workspaceId: 1, createdAt: -1 }, name: 'workspace_created' }],
   'export_files.files': [{ key: { filename: 1, uploadDate: 1 }, name: 'filename_1_uploadDate_1' }],
   'export_files.chunks': [{ key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true }],

@@ -14,6 +14,7 @@ import type { Mount } from '../http.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { formatError } from './format-error.js';
 import { exportResolvers } from './resolvers/exports.js';
+import { feedbackResolvers } from './resolvers/feedback.js';
 import { logResolvers } from './resolvers/logs.js';
 import { viewerResolvers } from './resolvers/viewer.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -31,7 +32,7 @@ export function loadSchema(): GraphQLSchema {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
   return makeExecutableSchema({
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers],
+    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers, feedbackResolvers],
   });
 }
 

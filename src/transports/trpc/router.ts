@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseLogFilter } from '../../domain/logs/log-filter.js';
 import { exportView } from '../export-view.js';
+import { feedbackBody, feedbackView } from '../feedback-view.js';
 import { publicOrigin } from '../http-body.js';
 import { logView, traceView } from '../log-view.js';
 import { authedProcedure, router } from './trpc.js';
@@ -38,6 +39,24 @@ export const appRouter = router({
     ingest: authedProcedure
       .input(z.object({ logs: z.unknown(), workspaceId }))
       .mutation(async ({ ctx, input }) => ({ logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }) })),
+  }),
+  feedback: router({
+    // Items are validated by the domain's own schema (camelCase here, like the rest of tRPC).
+    create: authedProcedure
+      .input(z.object({ feedback: z.union([z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())]), workspaceId }))
+      .mutation(async ({ ctx, input }) => {
+        const body = Array.isArray(input.feedback) ? input.feedback.map(feedbackBody) : feedbackBody(input.feedback);
+        return { feedbackIds: await ctx.services.feedback.create(ctx.actor, { workspaceId: input.workspaceId, body, pathPrefix: ['feedback'] }) };
+      }),
+    update: authedProcedure
+      .input(z.object({ id: z.string().min(1).max(128), value: z.unknown(), weight: z.unknown().optional(), metadata: z.unknown().optional(), workspaceId }))
+      .mutation(async ({ ctx, input }) => {
+        const { trace_id: _none, ...body } = feedbackBody(input);
+        return feedbackView(await ctx.services.feedback.update(ctx.actor, { id: input.id, workspaceId: input.workspaceId, body }));
+      }),
+    forTrace: authedProcedure
+      .input(z.object({ traceId: z.string().min(1).max(2048), workspaceId }))
+      .query(async ({ ctx, input }) => (await ctx.services.feedback.forTrace(ctx.actor, { traceId: input.traceId, workspaceId: input.workspaceId })).map(feedbackView)),
   }),
   traces: router({
     get: authedProcedure

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LogView } from '../../log-view.js';
+import type { FeedbackView } from '../../feedback-view.js';
 import type { LogExport as DomainLogExport } from '../../../domain/exports/export-model.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -66,6 +67,38 @@ export type ExportStatus =
   /** Finished; the file can be downloaded. */
   | 'SUCCESS';
 
+/** A score given to a trace (Portkey's feedback); it applies to every log of the trace. */
+export type Feedback = {
+  __typename?: 'Feedback';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Metadata key/value pairs, as an object. */
+  metadata: Scalars['JSON']['output'];
+  traceId: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Integer from -10 to 10. */
+  value: Scalars['Int']['output'];
+  /** From 0 to 1. */
+  weight: Scalars['Float']['output'];
+};
+
+/** New feedback for a trace. */
+export type FeedbackInput = {
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  traceId: Scalars['String']['input'];
+  /** Integer from -10 to 10. */
+  value: Scalars['Int']['input'];
+  /** From 0 to 1; 1 when omitted. */
+  weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** A new value (and optionally weight and metadata) for existing feedback. */
+export type FeedbackUpdateInput = {
+  metadata?: InputMaybe<Scalars['JSON']['input']>;
+  value: Scalars['Int']['input'];
+  weight?: InputMaybe<Scalars['Float']['input']>;
+};
+
 /** Whether a key acts for the whole organisation or for a single workspace. */
 export type KeyKind =
   /** Sees every workspace; acts on the one named in a request, else on `default`. */
@@ -86,6 +119,8 @@ export type Log = {
   costSource: Maybe<Scalars['String']['output']>;
   /** When the request happened (the client's timestamp or span start), else ingestion time. */
   createdAt: Scalars['DateTime']['output'];
+  /** The feedback given to the log's trace, oldest first. */
+  feedback: Array<Feedback>;
   /** Logport's id for the log. */
   id: Scalars['ID']['output'];
   /** Whether the status was 2xx (spans: not ERROR). */
@@ -120,6 +155,8 @@ export type Log = {
   totalTokens: Maybe<Scalars['Int']['output']>;
   /** Trace the log belongs to, if any. */
   traceId: Maybe<Scalars['String']['output']>;
+  /** Weighted mean (Σ value × weight / Σ weight) of the feedback given to the log's trace; null without feedback. */
+  weightedFeedback: Maybe<Scalars['Float']['output']>;
   /** Workspace the log belongs to. */
   workspaceId: Scalars['ID']['output'];
 };
@@ -211,6 +248,8 @@ export type LogFilter = {
   maxResponseTokens?: InputMaybe<Scalars['Int']['input']>;
   /** Maximum total tokens. */
   maxTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Maximum weighted feedback of the log's trace. */
+  maxWeightedFeedback?: InputMaybe<Scalars['Float']['input']>;
   /** Metadata pairs that must all be present, e.g. {"user.id": "u-1"}. */
   metadata?: InputMaybe<Scalars['JSON']['input']>;
   /** Minimum cost in cents. */
@@ -221,6 +260,8 @@ export type LogFilter = {
   minResponseTokens?: InputMaybe<Scalars['Int']['input']>;
   /** Minimum total tokens. */
   minTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Minimum weighted feedback of the log's trace (logs without feedback never match a feedback bound). */
+  minWeightedFeedback?: InputMaybe<Scalars['Float']['input']>;
   /** Model name(s). */
   model?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Models starting with any of these, in any case (`claude` finds `claude-3-5-sonnet`). */
@@ -266,10 +307,14 @@ export type Mutation = {
   cancelExport: LogExport;
   /** Creates a draft export of the logs matching `filters`; `total` says how many match now. */
   createExport: LogExport;
+  /** Stores feedback (one or many, validated whole); returns their ids in input order. Needs `logs.write`. */
+  createFeedback: Array<Scalars['ID']['output']>;
   /** Runs a draft export, or a failed or stopped one again from the start (CONFLICT while running or done). */
   startExport: LogExport;
   /** Changes a draft, failed or stopped export (CONFLICT otherwise). */
   updateExport: LogExport;
+  /** Changes feedback; omitted weight and metadata keep their values. Needs `logs.write`. */
+  updateFeedback: Feedback;
 };
 
 
@@ -283,6 +328,12 @@ export type MutationCreateExportArgs = {
 };
 
 
+export type MutationCreateFeedbackArgs = {
+  input: Array<FeedbackInput>;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationStartExportArgs = {
   id: Scalars['ID']['input'];
 };
@@ -291,6 +342,13 @@ export type MutationStartExportArgs = {
 export type MutationUpdateExportArgs = {
   id: Scalars['ID']['input'];
   input: UpdateExportInput;
+};
+
+
+export type MutationUpdateFeedbackArgs = {
+  id: Scalars['ID']['input'];
+  input: FeedbackUpdateInput;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Paging state. */
@@ -646,6 +704,9 @@ export type ResolversTypes = {
   ExportCompression: ExportCompression;
   ExportFormat: ExportFormat;
   ExportStatus: ExportStatus;
+  Feedback: ResolverTypeWrapper<FeedbackView>;
+  FeedbackInput: FeedbackInput;
+  FeedbackUpdateInput: FeedbackUpdateInput;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -680,6 +741,9 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   CreateExportInput: CreateExportInput;
   DateTime: Scalars['DateTime']['output'];
+  Feedback: FeedbackView;
+  FeedbackInput: FeedbackInput;
+  FeedbackUpdateInput: FeedbackUpdateInput;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -709,6 +773,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type FeedbackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Feedback'] = ResolversParentTypes['Feedback']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  traceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -719,6 +793,7 @@ export type LogResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   costCurrency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   costSource?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  feedback?: Resolver<Array<ResolversTypes['Feedback']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isSuccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
@@ -736,6 +811,7 @@ export type LogResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   statusCode?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   totalTokens?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   traceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weightedFeedback?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   workspaceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -778,8 +854,10 @@ export type LogExportResolvers<ContextType = GraphQLContext, ParentType extends 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCancelExportArgs, 'id'>>;
   createExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCreateExportArgs, 'input'>>;
+  createFeedback?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationCreateFeedbackArgs, 'input'>>;
   startExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationStartExportArgs, 'id'>>;
   updateExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationUpdateExportArgs, 'id' | 'input'>>;
+  updateFeedback?: Resolver<ResolversTypes['Feedback'], ParentType, ContextType, RequireFields<MutationUpdateFeedbackArgs, 'id' | 'input'>>;
 };
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -848,6 +926,7 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
+  Feedback?: FeedbackResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Log?: LogResolvers<ContextType>;
   LogBodySearch?: LogBodySearchResolvers<ContextType>;
