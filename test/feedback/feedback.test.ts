@@ -68,8 +68,8 @@ describe('feedback: POST /v1/feedback, PUT /v1/feedback/{id}, weighted feedback 
     const u = await gql(s.url, 'mutation($id: ID!) { updateFeedback(id: $id, input: { value: -4 }) { value weight traceId } }', { id });
     expect(u.body.data.updateFeedback).toEqual({ value: -4, weight: 0.25, traceId: 'fb-typed' });
     const bad = await gql(s.url, 'mutation { createFeedback(input: [{ traceId: "fb-typed", value: 11 }]) }');
-    expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(bad.body.errors[0].extensions.details[0].path).toEqual(['input', 0, 'value']);
+    expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect((bad.body.errors![0]!.extensions!.details as any)[0].path).toEqual(['input', 0, 'value']);
 
     const client = trpc(s.url);
     const { feedbackIds } = await client.feedback.create.mutate({ feedback: [{ traceId: 'fb-typed', value: 1 }] });
