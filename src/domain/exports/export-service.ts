@@ -7,7 +7,7 @@ import { resolveRequestedFields } from './export-fields.js';
 import { exportOptionsSchema, exportUpdateSchema } from './export-input.js';
 import type { BlobStore, ExportQueue, ExportRepository, ExportStatus, LogExport } from './export-model.js';
 import { downloadPath, verifyDownload } from './signed-url.js';
-import { watchExport } from './watch-export.js';
+import { createExportWatchHub } from './watch-export.js';
 
 /** The lifecycle, in one place: which transitions each operation may make. */
 const EDITABLE: ExportStatus[] = ['draft', 'failed', 'stopped'];
@@ -21,6 +21,8 @@ export interface ExportDeps {
   enqueue: ExportQueue;
   signingSecret: string;
   urlTtlSeconds: number;
+  /** How often a watched export is re-read (one read per export, however many subscribers). */
+  watchIntervalMs?: number;
 }
 
 export interface CreateExportInput {
@@ -37,11 +39,20 @@ export function createExportService(deps: ExportDeps) {
   async function visible(actor: Actor, id: string): Promise<LogExport> {
     requireScope(actor, 'logs.export');
     const e = await repo.findById(id);
-    if (!e || !canSeeWorkspace(actor, e.workspaceId)) throw notFound('Export');
+    if (!e) throw notFound('Export');
+    assertVisible(actor, e);
     return e;
   }
 
   const conflict = (e: LogExport, action: string) => new DomainError('CONFLICT', `Cannot ${action} an export that is ${e.status}`);
+
+  const hub = createExportWatchHub({ load: (id) => repo.findById(id), intervalMs: deps.watchIntervalMs });
+
+  /** Throws unless `actor` (as it is now) may still see export `e`. */
+  function assertVisible(actor: Actor, e: LogExport): void {
+    requireScope(actor, 'logs.export');
+    if (!canSeeWorkspace(actor, e.workspaceId)) throw notFound('Export');
+  }
 
   const count = (workspaceId: string, filter: LogFilter, limit?: number | null, offset?: number | null) =>
     logs.countMatching(workspaceId, filter, { limit: limit ?? undefined, offset: offset ?? undefined });
@@ -153,12 +164,23 @@ export function createExportService(deps: ExportDeps) {
       return { path: downloadPath(deps.signingSecret, e.id, e.file.id, expiresAt), expiresAt };
     },
 
-    /** Current state, then every change until a terminal status (GraphQL and tRPC subscriptions). */
-    async watch(actor: Actor, id: string, opts: { signal?: AbortSignal; intervalMs?: number } = {}): Promise<AsyncGenerator<LogExport>> {
+    /**
+     * Current state, then every change until a terminal status (GraphQL and tRPC subscriptions).
+     * `reauthenticate` resolves the subscriber's key again: it runs before each state is handed out and
+     * every few seconds, so a revoked key's stream ends (with its error) instead of streaming on.
+     */
+    async watch(actor: Actor, id: string, opts: { signal?: AbortSignal; reauthenticate?: () => Promise<Actor> } = {}): Promise<AsyncGenerator<LogExport, undefined>> {
       // Checked before the stream starts, so another workspace's export fails the subscription at once.
       const first = await visible(actor, id);
-      return watchExport(() => visible(actor, id), first, opts);
+      const { reauthenticate } = opts;
+      return hub.subscribe(first, {
+        signal: opts.signal,
+        check: reauthenticate && (async (e) => assertVisible(await reauthenticate(), e)),
+      });
     },
+
+    /** Live watch pollers and subscribers, and the reads they made (diagnostics, tests). */
+    watchStats: () => hub.stats(),
 
     /** Resolves a signed link (403 if tampered or expired) to the export's current file. */
     async openSignedFile(input: { exportId: string; fileId: string | null; expires: string | null; sig: string | null }) {

@@ -6,6 +6,8 @@ export interface GraphQLContext {
   services: Services;
   /** Authenticates on first use, so errors surface per field and are translated by formatError. */
   actor(): Promise<Actor>;
+  /** Authenticates the key again (long-lived subscriptions: a revoked key must stop being served). */
+  reauthenticate(): Promise<Actor>;
   /** Origin for links handed out (download URLs). */
   origin: string;
   /** Traces loaded during this operation: walking `children` costs one query per trace, not per node. */
@@ -17,6 +19,8 @@ export function createContext(services: Services, apiKey: string | undefined, or
   return {
     services,
     actor: () => (actor ??= services.apiKeys.authenticate(apiKey)),
+    // Replaces the memo, so fields resolved afterwards (a subscription's downloadUrl) use the fresh answer.
+    reauthenticate: () => (actor = services.apiKeys.authenticate(apiKey)),
     origin,
     traces: new Map(),
   };

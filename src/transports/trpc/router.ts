@@ -90,7 +90,7 @@ export const appRouter = router({
     /** Server-sent events: the current state, then each change, ending after a terminal status. */
     // Not a generator itself: the visibility check runs before the stream opens, so NOT_FOUND is a proper error.
     onStatus: authedProcedure.input(exportIdInput).subscription(async ({ ctx, input, signal }) => {
-      const stream = await ctx.services.exports.watch(ctx.actor, input.id, { signal });
+      const stream = await ctx.services.exports.watch(ctx.actor, input.id, { signal, reauthenticate: ctx.reauthenticate });
       return (async function* () {
         for await (const e of stream) yield exportView(e);
       })();

@@ -9,6 +9,8 @@ import type { Services } from '../../domain/services.js';
 export interface TrpcContext {
   services: Services;
   actor(): Promise<Actor>;
+  /** Authenticates the key again (long-lived subscriptions: a revoked key must stop being served). */
+  reauthenticate(): Promise<Actor>;
   req: IncomingMessage;
   publicUrl?: string;
 }

@@ -39,12 +39,10 @@ export const exportResolvers: Resolvers = {
   },
   Subscription: {
     exportStatusChanged: {
-      subscribe: async (_p, { id }, ctx) => {
-        const stream = await ctx.services.exports.watch(await actorOf(ctx), id);
-        return (async function* () {
-          for await (const e of stream) yield { exportStatusChanged: e };
-        })();
-      },
+      // The domain's stream is returned as is (no wrapping generator): graphql-ws's return() on unsubscribe or
+      // disconnect then reaches it at once, even while it waits for the next change.
+      subscribe: async (_p, { id }, ctx) => ctx.services.exports.watch(await actorOf(ctx), id, { reauthenticate: ctx.reauthenticate }),
+      resolve: (e: LogExport) => e,
     },
   },
   LogExport: {
