@@ -54,7 +54,7 @@ describe('API keys', () => {
   });
 
   it('a key cannot grant scopes it does not hold', async () => {
-    const org = await createKey(s.url, { kind: 'organisation', scopes: ['logs.view'] });
+    const org = await createKey(s.url, { kind: 'organisation', scopes: ['logs.view', 'workspace_service_api_keys.create'] });
     const res = await call(s.url, 'POST', '/v1/api-keys/workspace/service', { key: org.key, body: { name: 'y', scopes: ['logs.export'] } });
     expect(res.status).toBe(403);
     const ok = await call(s.url, 'POST', '/v1/api-keys/workspace/service', { key: org.key, body: { name: 'y', scopes: ['logs.view'] } });

@@ -42,6 +42,6 @@ export interface ApiKeyRepository {
   insert(key: ApiKey): Promise<void>;
   findByHash(hash: string): Promise<ApiKey | null>;
   findById(id: string): Promise<ApiKey | null>;
-  list(filter: { workspaceId?: string }, page: { skip: number; limit: number }): Promise<{ total: number; items: ApiKey[] }>;
+  list(filter: { workspaceId?: string; types?: readonly ApiKeyType[] }, page: { skip: number; limit: number }): Promise<{ total: number; items: ApiKey[] }>;
   delete(id: string): Promise<boolean>;
 }

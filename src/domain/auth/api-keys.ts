@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, validationError } from '../errors.js';
-import { type Actor, canSeeWorkspace, DEFAULT_WORKSPACE, LOGPORT_SCOPES, ORGANISATION_ID, requireOrganisationKey } from './actor.js';
+import { type Actor, type ApiKeyAction, apiKeyScope, canSeeWorkspace, DEFAULT_WORKSPACE, LOGPORT_SCOPES, ORGANISATION_ID, requireOrganisationKey, requireScope } from './actor.js';
 import {
+  API_KEY_TYPES,
   type ApiKey,
   type ApiKeyRepository,
   createApiKeyInput,
@@ -42,12 +43,22 @@ export function createApiKeyService(repo: ApiKeyRepository, rootApiKey: string):
     };
   }
 
-  /** Keys of another workspace are reported as missing, so their existence is not revealed. */
-  async function findVisible(actor: Actor, id: string): Promise<ApiKey> {
+  /**
+   * Keys of another workspace are reported as missing, so their existence is not revealed; a key of a
+   * type the actor may not `action` is refused (403).
+   */
+  async function findVisible(actor: Actor, id: string, action: ApiKeyAction): Promise<ApiKey> {
     requireOrganisationKey(actor);
     const key = await repo.findById(id);
     if (!key || (key.workspaceId && !canSeeWorkspace(actor, key.workspaceId))) throw notFound('API key');
+    requireScope(actor, apiKeyScope(key.type, action));
     return key;
+  }
+
+  /** A key never creates or revokes a key with a Logport power it does not hold itself. */
+  function requireNoMorePower(actor: Actor, scopes: readonly string[], verb: string): void {
+    const beyond = scopes.filter((s) => LOGPORT_SCOPES.includes(s) && !actor.scopes.has(s));
+    if (beyond.length > 0) throw new DomainError('FORBIDDEN', `Cannot ${verb} a key with scopes this key does not hold: ${beyond.join(', ')}`);
   }
 
   return {
@@ -65,11 +76,8 @@ export function createApiKeyService(repo: ApiKeyRepository, rootApiKey: string):
       const parsed = createApiKeyInput.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error.issues);
       const input = parsed.data;
-      // A key cannot hand out Logport powers it does not hold itself.
-      const escalated = input.scopes.filter((s) => (LOGPORT_SCOPES as readonly string[]).includes(s) && !actor.scopes.has(s));
-      if (escalated.length > 0) {
-        throw new DomainError('FORBIDDEN', `Cannot grant scopes this key does not hold: ${escalated.join(', ')}`);
-      }
+      requireScope(actor, apiKeyScope(`${input.kind}-${input.subType}`, 'create'));
+      requireNoMorePower(actor, input.scopes, 'create');
       const now = new Date();
       const secret = generateApiKeySecret();
       const key: ApiKey = {
@@ -96,13 +104,17 @@ export function createApiKeyService(repo: ApiKeyRepository, rootApiKey: string):
       const parsed = listApiKeysInput.safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error.issues);
       const { workspace_id, page_size, current_page } = parsed.data;
-      return repo.list({ workspaceId: workspace_id }, { skip: page_size * current_page, limit: page_size });
+      // Only the key types this key may list; none at all is a 403 rather than an empty page.
+      const types = API_KEY_TYPES.filter((t) => actor.scopes.has(apiKeyScope(t, 'list')));
+      if (types.length === 0) requireScope(actor, apiKeyScope('organisation-service', 'list'));
+      return repo.list({ workspaceId: workspace_id, types }, { skip: page_size * current_page, limit: page_size });
     },
 
-    get: findVisible,
+    get: (actor, id) => findVisible(actor, id, 'read'),
 
     async remove(actor, id) {
-      await findVisible(actor, id);
+      const key = await findVisible(actor, id, 'delete');
+      requireNoMorePower(actor, key.scopes, 'revoke');
       await repo.delete(id);
     },
   };

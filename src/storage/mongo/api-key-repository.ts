@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { ApiKey, ApiKeyRepository } from '../../domain/auth/api-key-model.js';
+import { API_KEY_TYPES, type ApiKey, type ApiKeyRepository } from '../../domain/auth/api-key-model.js';
 import { COLLECTIONS } from './collections.js';
 import { translateDriverError } from './driver-errors.js';
 
@@ -66,8 +66,8 @@ export function createApiKeyRepository(db: Db): ApiKeyRepository {
       const d = await col.findOne({ _id: id });
       return d && fromDoc(d);
     },
-    async list({ workspaceId }, { skip, limit }) {
-      const filter = workspaceId ? { workspace_id: workspaceId } : {};
+    async list({ workspaceId, types }, { skip, limit }) {
+      const filter = { ...(workspaceId && { workspace_id: workspaceId }), ...(types && types.length < API_KEY_TYPES.length && { type: { $in: types } }) };
       const [total, docs] = await Promise.all([
         col.countDocuments(filter),
         col.find(filter).sort({ created_at: -1, _id: 1 }).skip(skip).limit(limit).toArray(),
