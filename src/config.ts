@@ -46,6 +46,16 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Rules across variables, checked after each variable is valid on its own. */
+function crossChecks(c: Config): string[] {
+  const problems: string[] = [];
+  // Download links must not be built from a client-controlled Host header where it matters.
+  if (c.NODE_ENV === 'production' && c.ROLE !== 'worker' && !c.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: required when NODE_ENV=production (the base URL clients reach Logport at; download links are built from it, never from the Host header)');
+  }
+  return problems;
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -58,5 +68,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
+  const problems = crossChecks(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }

@@ -6,7 +6,7 @@ import { sendJson } from '../http.js';
 import { publicOrigin, readJson } from '../http-body.js';
 import type { RestDeps } from './deps.js';
 import { presentExport } from './export-presenter.js';
-import { exportFileRoute } from './export-file.js';
+import { exportFileRoutes } from './export-file.js';
 
 type Body = Record<string, unknown>;
 
@@ -119,7 +119,7 @@ export function exportRoutes(deps: RestDeps): Route[] {
         sendJson(ctx.res, 200, { signed_url: url, url, expires_at: link.expiresAt.toISOString() });
       },
     },
-    exportFileRoute(deps),
+    ...exportFileRoutes(deps),
   ];
 }
 
