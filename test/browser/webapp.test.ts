@@ -138,6 +138,8 @@ describe('web app in Chromium', () => {
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Node's fetch asks for br and gzip: the build's brotli copy is sent.
+    expect([js.headers.get('content-encoding'), js.headers.get('vary')]).toEqual(['br', 'Accept-Encoding']);
     await js.arrayBuffer();
     const fallback = await fetch(`${s.url}/exports`);
     expect([fallback.status, fallback.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
@@ -146,8 +148,8 @@ describe('web app in Chromium', () => {
     expect([api.status, ((await api.json()) as { error: { code: string } }).error.code]).toEqual([404, 'NOT_FOUND']);
   });
 
-  it('signs in: a wrong key is refused with a message, the right one opens the app', async () => {
-    await page.goto(`${s.url}/`);
+  it('signs in: a wrong key is refused with a message, the right one opens the page that was asked for', async () => {
+    await page.goto(`${s.url}/#/exports`);
     await page.getByRole('heading', { name: 'Sign in to Logport' }).waitFor();
     await page.getByLabel('API key').fill('not-a-real-key-0000000000');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -251,10 +253,10 @@ describe('web app in Chromium', () => {
 
     const apply = () => page.getByRole('button', { name: 'Apply filters' }).click();
     const mistral = PLAIN.filter((p) => p.model === 'mistral-large').length;
-    await page.getByLabel('Model').fill('mistral-large');
+    await page.getByLabel('Model', { exact: true }).fill('mistral-large');
     await apply();
     await expect.poll(summary).toBe(`Showing ${mistral} of ${mistral} logs`);
-    expect(new Set(await logRows().locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['mistral-large']));
+    expect(new Set(await logRows().locator('td[data-col="model"]').allTextContents())).toEqual(new Set(['mistral-large']));
 
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect.poll(summary).toBe(`Showing 25 of ${TOTAL} logs`);
@@ -281,9 +283,12 @@ describe('web app in Chromium', () => {
     expect(facts).toContain('50 in · 10 out · 60 total');
     expect(facts).toMatch(/computed from the price table|reported by the client/);
     expect(facts).toContain('900 ms');
-    const request = await panel.getByRole('region', { name: 'Request' }).locator('pre').textContent();
+    // Bodies show as a conversation first; Raw JSON shows them pretty-printed.
+    await panel.getByRole('list', { name: 'Conversation' }).waitFor();
+    await panel.getByRole('button', { name: 'Raw JSON' }).click();
+    const request = await panel.getByRole('region', { name: 'Request', exact: true }).locator('pre').textContent();
     expect(request).toContain('\n    "messages": [');
-    expect(await panel.getByRole('region', { name: 'Response' }).locator('pre').textContent()).toContain('"completion_tokens": 10');
+    expect(await panel.getByRole('region', { name: 'Response', exact: true }).locator('pre').textContent()).toContain('"completion_tokens": 10');
     await shoot('webapp-logs.png');
   });
 

@@ -6,6 +6,11 @@ const KEY = 'logport.apiKey';
 const WORKSPACE = 'logport.workspace';
 const VIEWER = 'logport.viewer';
 
+/** The tab's sessionStorage, or localStorage when the user chose to stay signed in on this browser. */
+function store(): Storage {
+  return localStorage.getItem(KEY) ? localStorage : sessionStorage;
+}
+
 export interface Viewer {
   keyId: string;
   name: string;
@@ -23,32 +28,37 @@ export interface Session {
 }
 
 export function loadSession(): Session | null {
-  const apiKey = sessionStorage.getItem(KEY);
-  const viewerText = sessionStorage.getItem(VIEWER);
+  const st = store();
+  const apiKey = st.getItem(KEY);
+  const viewerText = st.getItem(VIEWER);
   if (!apiKey || !viewerText) return null;
   try {
     const viewer = JSON.parse(viewerText) as Viewer;
-    return { apiKey, viewer, workspace: viewer.workspaceId ?? sessionStorage.getItem(WORKSPACE) ?? 'default' };
+    return { apiKey, viewer, workspace: viewer.workspaceId ?? st.getItem(WORKSPACE) ?? 'default' };
   } catch {
     return null;
   }
 }
 
-export function saveSession(s: Session): void {
-  sessionStorage.setItem(KEY, s.apiKey);
-  sessionStorage.setItem(VIEWER, JSON.stringify(s.viewer));
-  sessionStorage.setItem(WORKSPACE, s.workspace);
-  resetSocket();
+/** `remember`: keep the key in localStorage (every tab of this browser, until sign-out) instead of this tab only. */
+export function saveSession(s: Session, remember = false): void {
+  clearSession();
+  const st = remember ? localStorage : sessionStorage;
+  st.setItem(KEY, s.apiKey);
+  st.setItem(VIEWER, JSON.stringify(s.viewer));
+  st.setItem(WORKSPACE, s.workspace);
 }
 
 export function setWorkspace(workspace: string): void {
-  sessionStorage.setItem(WORKSPACE, workspace);
+  store().setItem(WORKSPACE, workspace);
 }
 
 export function clearSession(): void {
-  sessionStorage.removeItem(KEY);
-  sessionStorage.removeItem(VIEWER);
-  sessionStorage.removeItem(WORKSPACE);
+  for (const st of [sessionStorage, localStorage]) {
+    st.removeItem(KEY);
+    st.removeItem(VIEWER);
+    st.removeItem(WORKSPACE);
+  }
   resetSocket();
 }
 
@@ -79,7 +89,8 @@ export function setUnauthenticatedHandler(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, apiKey?: string): Promise<T> {
+/** `signal` aborts the request; the promise then rejects with an ApiError whose code is ABORTED. */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, apiKey?: string, signal?: AbortSignal): Promise<T> {
   const key = apiKey ?? loadSession()?.apiKey;
   let res: Response;
   try {
@@ -87,14 +98,17 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(key ? { 'x-portkey-api-key': key } : {}) },
       body: JSON.stringify({ query, variables }),
+      signal,
     });
   } catch {
+    if (signal?.aborted) throw new ApiError('Cancelled.', 'ABORTED');
     throw new ApiError('Logport could not be reached. Check that the server is running.', 'NETWORK');
   }
   let body: GqlResponse<T>;
   try {
     body = (await res.json()) as GqlResponse<T>;
   } catch {
+    if (signal?.aborted) throw new ApiError('Cancelled.', 'ABORTED');
     throw new ApiError(`Unexpected answer from the server (HTTP ${res.status}).`, 'BAD_RESPONSE');
   }
   const err = body.errors?.[0];

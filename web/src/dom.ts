@@ -115,3 +115,18 @@ export function markSelected(rows: Iterable<HTMLTableRowElement>, id: string | n
     else button?.removeAttribute('aria-current');
   }
 }
+
+/** Copies text to the clipboard and says so; falls back to a hidden textarea where the Clipboard API is unavailable. */
+export async function copyText(text: string, done = 'Copied'): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = h('textarea', { class: 'visually-hidden', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+  announce(done);
+}

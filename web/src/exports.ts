@@ -1,8 +1,8 @@
 import { ApiError, gql, subscribe, workspaceArg } from './api.js';
 import { announce, clear, field, fmtDate, fmtInt, h } from './dom.js';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELDS } from './export-fields.js';
-import type { Cleanup, Route } from './router.js';
-import { timeRangePicker } from './time-range.js';
+import { EMPTY_FILTERS, filterFields, filtersFromLogFilter, filtersFromQuery, toLogFilter, type FilterState } from './filters.js';
+import { replaceHash, type Cleanup, type Route } from './router.js';
 
 /** Exports: the list with live status, and the "Request Data" form that creates a draft. */
 
@@ -30,6 +30,7 @@ const FIELDS = `id workspaceId status total processed progress description filte
 const LIST = `query LogExports($workspaceId: ID) { logExports(workspaceId: $workspaceId) { ${FIELDS} } }`;
 const ONE = `query LogExport($id: ID!) { logExport(id: $id) { ${FIELDS} } }`;
 const CREATE = `mutation CreateExport($input: CreateExportInput!) { createExport(input: $input) { ${FIELDS} } }`;
+const UPDATE = `mutation UpdateExport($id: ID!, $input: UpdateExportInput!) { updateExport(id: $id, input: $input) { ${FIELDS} } }`;
 const START = `mutation StartExport($id: ID!) { startExport(id: $id) { ${FIELDS} } }`;
 const CANCEL = `mutation CancelExport($id: ID!) { cancelExport(id: $id) { ${FIELDS} } }`;
 const WATCH = `subscription ExportStatus($id: ID!) { exportStatusChanged(id: $id) { ${FIELDS} } }`;
@@ -52,7 +53,21 @@ function rangeText(filters: Record<string, unknown>): string {
   return `${from ?? 'start'} → ${to ?? 'now'}`;
 }
 
-export function renderExports(main: HTMLElement, _route: Route): Cleanup {
+/** The filters other than time, in a line: "model gpt-4o · env=prod". */
+function filterText(filters: Record<string, unknown>): string {
+  const f = filtersFromLogFilter(filters);
+  const parts = [
+    f.model && `model ${f.model}`,
+    f.provider && `provider ${f.provider}`,
+    f.statusCode && `status ${f.statusCode}`,
+    f.success && (f.success === 'true' ? 'successful' : 'failed'),
+    f.metadata,
+    f.traceId && `trace ${f.traceId}`,
+  ].filter(Boolean);
+  return parts.join(' · ');
+}
+
+export function renderExports(main: HTMLElement, route: Route): Cleanup {
   const exportsById = new Map<string, LogExport>();
   const rows = new Map<string, HTMLTableRowElement>();
   const watches = new Map<string, () => void>();
@@ -82,10 +97,14 @@ export function renderExports(main: HTMLElement, _route: Route): Cleanup {
 
   const requestButton = h('button', { type: 'button', class: 'btn btn-primary', 'aria-haspopup': 'dialog' }, 'Request Data');
   const refreshButton = h('button', { type: 'button', class: 'btn' }, 'Refresh');
-  const dialog = requestDialog((created) => {
-    upsert(created, true);
-    showNotice(`Export draft created: ${fmtInt(created.total)} matching log${created.total === 1 ? '' : 's'}. Press Start to run it.`);
-    rows.get(created.id)?.querySelector<HTMLButtonElement>('button[data-action="start"]')?.focus();
+  const dialog = requestDialog((saved, edited) => {
+    upsert(saved, !edited);
+    showNotice(
+      edited
+        ? `Export draft saved: ${fmtInt(saved.total)} matching log${saved.total === 1 ? '' : 's'}.`
+        : `Export draft created: ${fmtInt(saved.total)} matching log${saved.total === 1 ? '' : 's'}. Press Start to run it.`,
+    );
+    rows.get(saved.id)?.querySelector<HTMLButtonElement>('button[data-action="start"]')?.focus();
   });
   requestButton.addEventListener('click', () => dialog.open(requestButton));
   refreshButton.addEventListener('click', () => void load());
@@ -197,6 +216,7 @@ export function renderExports(main: HTMLElement, _route: Route): Cleanup {
     const button = (text: string, action: string, onclick: () => void, cls = 'btn btn-small') =>
       h('button', { type: 'button', class: cls, 'data-action': action, 'aria-label': `${text} ${name}`, onclick }, text);
     if (e.status === 'DRAFT') actions.push(button('Start', 'start', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
+    if (e.status === 'DRAFT' || e.status === 'FAILED' || e.status === 'STOPPED') actions.push(button('Edit', 'edit', () => dialog.open(rows.get(e.id)?.querySelector('[data-action="edit"]') ?? requestButton, exportsById.get(e.id))));
     if (e.status === 'FAILED' || e.status === 'STOPPED') actions.push(button('Start Again', 'start-again', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
     if (e.status === 'IN_PROGRESS') actions.push(button('Cancel', 'cancel', () => void act(e, CANCEL, 'cancel'), 'btn btn-small btn-danger'));
     if (e.status === 'SUCCESS' && e.downloadUrl) {
@@ -208,14 +228,16 @@ export function renderExports(main: HTMLElement, _route: Route): Cleanup {
       link.addEventListener('click', (ev) => void download(e, link, ev));
       actions.push(link);
     }
-    const fieldsText = `${e.requestedData.length} field${e.requestedData.length === 1 ? '' : 's'}`;
+    const fieldsText = h('details', { class: 'field-list' }, h('summary', {}, `${e.requestedData.length} field${e.requestedData.length === 1 ? '' : 's'}`), h('p', { class: 'small' }, e.requestedData.join(', ')));
+    fieldsText.open = e.requestedData.length <= 6;
+    const others = filterText(e.filters ?? {});
     return h(
       'tr',
       { 'data-export-id': e.id, 'data-status': e.status },
       h('td', {}, h('time', { datetime: e.createdAt }, fmtDate(e.createdAt))),
       h('th', { scope: 'row', tabindex: -1 }, name, h('br'), h('code', { class: 'small muted' }, e.id)),
-      h('td', {}, rangeText(e.filters ?? {})),
-      h('td', { title: e.requestedData.join(', ') }, fieldsText),
+      h('td', {}, rangeText(e.filters ?? {}), others ? h('p', { class: 'small muted' }, others) : null),
+      h('td', {}, fieldsText),
       h('td', {}, `${e.format}${e.compression === 'GZIP' ? ' · gzip' : ''}`),
       h('td', { class: 'num' }, e.status === 'IN_PROGRESS' ? `${fmtInt(e.processed)} / ${fmtInt(e.total)}` : fmtInt(e.total)),
       statusCell,
@@ -243,6 +265,11 @@ export function renderExports(main: HTMLElement, _route: Route): Cleanup {
   table.hidden = true;
   empty.hidden = true;
   void load();
+  // "Export this view" from the Logs page: the form opens with that view's filters.
+  if (route.query.get('new') === '1') {
+    replaceHash('#/exports');
+    dialog.open(requestButton, undefined, filtersFromQuery(route.query));
+  }
   return () => {
     disposed = true;
     for (const stop of watches.values()) stop();
@@ -252,9 +279,11 @@ export function renderExports(main: HTMLElement, _route: Route): Cleanup {
 }
 
 /** The "Request Data" dialog: Time Range, Logs Limits, Requested Fields, format and compression. */
-function requestDialog(onCreated: (e: LogExport) => void): { element: HTMLDialogElement; open(opener: HTMLElement): void } {
+function requestDialog(onSaved: (e: LogExport, edited: boolean) => void): { element: HTMLDialogElement; open(opener: HTMLElement, editing?: LogExport, filters?: FilterState): void } {
   let opener: HTMLElement | null = null;
-  const range = timeRangePicker({ preset: 'all' });
+  let editing: LogExport | undefined;
+  const filters = filterFields(EMPTY_FILTERS);
+  const title = h('h2', { id: 'request-data-title' }, 'Request Data');
   const description = h('input', { type: 'text', name: 'description', maxlength: 200, autocomplete: 'off' });
   const limit = h('input', { type: 'number', name: 'limit', min: 1, step: 1, inputmode: 'numeric', placeholder: 'No limit' });
   const offset = h('input', { type: 'number', name: 'offset', min: 0, step: 1, inputmode: 'numeric', placeholder: '0' });
@@ -297,9 +326,9 @@ function requestDialog(onCreated: (e: LogExport) => void): { element: HTMLDialog
   const form = h(
     'form',
     { method: 'dialog', class: 'export-form', novalidate: true },
-    h('header', { class: 'dialog-header' }, h('h2', { id: 'request-data-title' }, 'Request Data')),
+    h('header', { class: 'dialog-header' }, title),
     field('Description (optional)', description),
-    range.element,
+    filters.elements,
     h(
       'fieldset',
       {},
@@ -352,14 +381,13 @@ function requestDialog(onCreated: (e: LogExport) => void): { element: HTMLDialog
     let input: Record<string, unknown>;
     try {
       if (requestedData.length === 0) throw new Error('Select at least one field to export.');
-      const filters = range.value();
       input = {
         requestedData,
-        filters,
+        filters: toLogFilter(filters.state()),
         format: format.value,
         compression: compression.value,
-        ...(description.value.trim() && { description: description.value.trim() }),
-        ...(workspaceArg() && { workspaceId: workspaceArg() }),
+        ...((description.value.trim() || editing) && { description: description.value.trim() }),
+        ...(workspaceArg() && !editing && { workspaceId: workspaceArg() }),
       };
       const l = intOrUndefined(limit, 'Maximum number of logs', 1);
       const o = intOrUndefined(offset, 'Custom offset', 0);
@@ -369,26 +397,41 @@ function requestDialog(onCreated: (e: LogExport) => void): { element: HTMLDialog
       fail(err instanceof Error ? err.message : String(err));
       return;
     }
+    const label = submit.textContent;
     submit.disabled = true;
-    submit.textContent = 'Requesting…';
+    submit.textContent = 'Saving…';
     try {
-      const { createExport } = await gql<{ createExport: LogExport }>(CREATE, { input });
-      opener = null; // focus goes to the new export's Start button instead
+      const saved = editing
+        ? (await gql<{ updateExport: LogExport }>(UPDATE, { id: editing.id, input })).updateExport
+        : (await gql<{ createExport: LogExport }>(CREATE, { input })).createExport;
+      opener = null; // focus goes to the export's Start button instead
       element.close();
-      onCreated(createExport);
+      onSaved(saved, Boolean(editing));
     } catch (err) {
-      fail(`Could not create the export: ${err instanceof Error ? err.message : String(err)}`);
+      fail(`Could not ${editing ? 'save' : 'create'} the export: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Request Export';
+      submit.textContent = label;
     }
   });
 
   return {
     element,
-    open(from) {
+    /** A new export (optionally with a view's filters), or `edit` an existing draft. */
+    open(from, edit, initial) {
       opener = from;
+      editing = edit;
       error.hidden = true;
+      title.textContent = edit ? 'Edit export' : 'Request Data';
+      submit.textContent = edit ? 'Save changes' : 'Request Export';
+      filters.set(edit ? filtersFromLogFilter(edit.filters ?? {}) : (initial ?? EMPTY_FILTERS));
+      if (edit) {
+        description.value = edit.description;
+        boxes.forEach((b) => (b.checked = edit.requestedData.includes(b.value)));
+        format.value = edit.format;
+        compression.value = edit.compression;
+        countSelected();
+      } else description.value = initial ? 'Logs view' : '';
       element.showModal();
       description.focus();
     },

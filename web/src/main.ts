@@ -5,7 +5,7 @@ import { renderExports } from './exports.js';
 import { renderLogs } from './logs.js';
 import { renderSignIn } from './signin.js';
 import { renderTraces } from './traces.js';
-import { navigate, parseRoute, type Cleanup } from './router.js';
+import { buildHash, navigate, parseRoute, type Cleanup, type PageHandle } from './router.js';
 
 /** The shell: hash routing, the sidebar and the session controls. Pages render into <main>. */
 
@@ -17,6 +17,18 @@ const NAV = [
 
 const root = document.getElementById('app')!;
 let cleanup: Cleanup;
+let currentPage = '';
+
+/** Where to go after signing in: the page that was asked for, never the sign-in page itself. */
+function nextAfterSignIn(): string {
+  const next = parseRoute()?.query.get('next');
+  return next && next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/logs';
+}
+
+function dispose(c: Cleanup): void {
+  if (typeof c === 'function') c();
+  else c?.dispose?.();
+}
 
 function sidebar(active: string): HTMLElement {
   const session = loadSession()!;
@@ -32,6 +44,7 @@ function sidebar(active: string): HTMLElement {
             const v = wsInput.value.trim();
             if (!v) return;
             setWorkspace(v);
+            currentPage = ''; // render the page afresh for the other workspace
             navigate(location.hash);
           },
         },
@@ -39,10 +52,20 @@ function sidebar(active: string): HTMLElement {
         h('button', { type: 'submit', class: 'btn btn-small' }, 'Switch'),
       )
     : h('p', { class: 'muted small' }, 'Workspace: ', h('strong', {}, session.workspace));
-  return h(
-    'aside',
-    { class: 'sidebar' },
-    h('div', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'Logport'),
+  const menu = h('button', { type: 'button', class: 'btn btn-ghost menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'sidebar-body' }, 'Menu');
+  const body = h('div', { class: 'sidebar-body', id: 'sidebar-body' });
+  menu.addEventListener('click', () => {
+    const open = menu.getAttribute('aria-expanded') !== 'true';
+    menu.setAttribute('aria-expanded', String(open));
+    body.classList.toggle('open', open);
+  });
+  body.addEventListener('click', (ev) => {
+    if ((ev.target as Element).closest('nav a')) {
+      menu.setAttribute('aria-expanded', 'false');
+      body.classList.remove('open');
+    }
+  });
+  body.append(
     h(
       'nav',
       { 'aria-label': 'Main' },
@@ -71,32 +94,38 @@ function sidebar(active: string): HTMLElement {
       ),
     ),
   );
+  return h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-top' }, h('div', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'Logport'), menu), body);
 }
 
 function render(): void {
   const route = parseRoute();
   if (!route) return;
-  if (typeof cleanup === 'function') cleanup();
-  cleanup = undefined;
   const session = loadSession();
+  // Another view of the page on screen (back/forward, a changed filter): the page updates itself in place.
+  if (session && route.page === currentPage && cleanup && typeof cleanup === 'object' && (cleanup as PageHandle).update?.(route)) return;
+  dispose(cleanup);
+  cleanup = undefined;
+  currentPage = '';
   if (!session && route.page !== 'signin') {
-    navigate('#/signin');
+    // Keep the requested view, so signing in lands on it (a shared link opened in a new tab).
+    navigate(route.page ? buildHash('signin', [], { next: location.hash }) : '#/signin');
     return;
   }
   if (route.page === 'signin' || !session) {
     const main = h('main', { id: 'main', class: 'main main-centered', tabindex: -1 });
     clear(root, main);
     document.title = 'Sign in · Logport';
-    cleanup = renderSignIn(main, () => navigate('#/exports'));
+    cleanup = renderSignIn(main, () => navigate(nextAfterSignIn()));
     return;
   }
-  const page = NAV.some((n) => n.page === route.page) ? route.page : 'exports';
+  const page = NAV.some((n) => n.page === route.page) ? route.page : 'logs';
   if (page !== route.page) {
     navigate(`#/${page}`);
     return;
   }
   const main = h('main', { id: 'main', class: 'main', tabindex: -1 });
   clear(root, sidebar(page), main);
+  currentPage = page;
   document.title = `${NAV.find((n) => n.page === page)!.label} · Logport`;
   if (page === 'logs') cleanup = renderLogs(main, route);
   else if (page === 'traces') cleanup = renderTraces(main, route);
@@ -107,7 +136,7 @@ function render(): void {
 
 setUnauthenticatedHandler(() => {
   clearSession();
-  navigate('#/signin?expired=1');
+  navigate(buildHash('signin', [], { expired: '1', next: location.hash.startsWith('#/signin') ? undefined : location.hash }));
 });
 
 document.querySelector('.skip-link')?.addEventListener('click', (ev) => {

@@ -4,7 +4,7 @@ import { parseRoute, type Cleanup } from './router.js';
 
 const VIEWER_QUERY = `query Viewer { viewer { keyId name kind organisationId workspaceId scopes } }`;
 
-/** Sign-in: paste an API key; it is checked with the `viewer` query and kept in sessionStorage only. */
+/** Sign-in: paste an API key; it is checked with the `viewer` query and kept in this tab (or, if asked, this browser). */
 export function renderSignIn(main: HTMLElement, onSignedIn: () => void): Cleanup {
   const expired = parseRoute()?.query.get('expired') === '1';
   const keyInput = h('input', {
@@ -16,6 +16,7 @@ export function renderSignIn(main: HTMLElement, onSignedIn: () => void): Cleanup
     'aria-required': 'true',
   });
   const wsInput = h('input', { type: 'text', name: 'workspace', value: 'default', autocomplete: 'off', spellcheck: 'false' });
+  const remember = h('input', { type: 'checkbox', name: 'remember' });
   const error = h('p', { class: 'error', role: 'alert', id: 'signin-error' });
   error.hidden = true;
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in');
@@ -48,7 +49,7 @@ export function renderSignIn(main: HTMLElement, onSignedIn: () => void): Cleanup
         try {
           const { viewer } = await gql<{ viewer: Viewer }>(VIEWER_QUERY, {}, apiKey);
           const workspace = viewer.workspaceId ?? (wsInput.value.trim() || 'default');
-          saveSession({ apiKey, viewer, workspace });
+          saveSession({ apiKey, viewer, workspace }, remember.checked);
           onSignedIn();
         } catch (err) {
           const e = err instanceof ApiError ? err : new ApiError(String(err), 'ERROR');
@@ -63,6 +64,7 @@ export function renderSignIn(main: HTMLElement, onSignedIn: () => void): Cleanup
     expired ? h('p', { class: 'notice' }, 'Your session ended: the key is no longer accepted. Sign in again.') : null,
     field('API key', keyInput, 'Sent as the x-portkey-api-key header; kept only in this browser tab.'),
     field('Workspace', wsInput, 'Organisation keys act on this workspace; workspace keys use their own.'),
+    h('label', { class: 'check' }, remember, 'Stay signed in on this browser (links open in new tabs without the key)'),
     error,
     submit,
   );

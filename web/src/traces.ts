@@ -1,8 +1,9 @@
-import { gql, workspaceArg } from './api.js';
-import { clear, field, fmtCost, fmtDate, fmtInt, fmtMs, h, markSelected } from './dom.js';
+import { ApiError, gql, workspaceArg } from './api.js';
+import { announce, clear, field, fmtCost, fmtDate, fmtInt, fmtMs, fmtShortDate, h, markSelected } from './dom.js';
 import { LOG_SUMMARY_FIELDS, logDetailView, statusBadge, type LogDetail, type LogSummary } from './log-detail.js';
 import { LOG_QUERY } from './logs.js';
-import { navigate, replaceHash, type Cleanup, type Route } from './router.js';
+import { filterFields, filtersFromQuery, filtersToQuery, toLogFilter } from './filters.js';
+import { buildHash, navigate, replaceHash, type Cleanup, type Route } from './router.js';
 
 /** Traces: open one by id; the span tree with indentation, a time axis, durations and errors. */
 
@@ -54,7 +55,7 @@ function flatten(nodes: SpanNode[], out: SpanNode[] = []): SpanNode[] {
 
 export function renderTraces(main: HTMLElement, route: Route): Cleanup {
   const traceId = route.rest[0];
-  if (!traceId) return renderPicker(main);
+  if (!traceId) return renderList(main, route);
   let disposed = false;
   let selected: string | null = route.query.get('log');
 
@@ -158,23 +159,161 @@ export function renderTraces(main: HTMLElement, route: Route): Cleanup {
   };
 }
 
-function renderPicker(main: HTMLElement): Cleanup {
-  const input = h('input', { type: 'text', name: 'traceId', autocomplete: 'off', spellcheck: 'false', required: true });
-  main.append(
-    h('header', { class: 'page-header' }, h('div', {}, h('h1', { tabindex: -1 }, 'Traces'), h('p', { class: 'muted' }, 'Open a trace by its id, or from a log that has one.'))),
+const TRACES = `query Traces($filter: LogFilter, $first: Int, $after: String, $workspaceId: ID) {
+  traces(filter: $filter, first: $first, after: $after, workspaceId: $workspaceId) {
+    edges { node { traceId rootLogId rootSpanName startedAt durationMs spanCount totalTokens cost errorCount } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+interface TraceSummary {
+  traceId: string;
+  rootLogId: string;
+  rootSpanName: string | null;
+  startedAt: string;
+  durationMs: number;
+  spanCount: number;
+  totalTokens: number;
+  cost: number;
+  errorCount: number;
+}
+
+/** Recent traces (newest root first) with the logs explorer's filters, paging, and a box to open one by id. */
+function renderList(main: HTMLElement, route: Route): Cleanup {
+  let disposed = false;
+  let cursor: string | null = null;
+  let shown = 0;
+  let inflight: AbortController | undefined;
+  const fields = filterFields(filtersFromQuery(route.query), { suggestions: true });
+  const formError = h('p', { class: 'error', role: 'alert' });
+  formError.hidden = true;
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter traces', novalidate: true },
+    fields.elements,
+    formError,
     h(
-      'form',
-      {
-        class: 'card inline-form',
-        onsubmit: (ev: Event) => {
-          ev.preventDefault();
-          const v = input.value.trim();
-          if (v) navigate(`#/traces/${encodeURIComponent(v)}`);
-          else input.focus();
-        },
-      },
-      field('Trace ID', input),
-      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Open trace'),
+      'div',
+      { class: 'form-actions' },
+      h('button', { type: 'submit', class: 'btn btn-primary' }, 'Apply filters'),
+      h('button', { type: 'button', class: 'btn', onclick: () => navigate('#/traces') }, 'Reset'),
     ),
   );
+  const idInput = h('input', { type: 'text', name: 'traceId', autocomplete: 'off', spellcheck: 'false', required: true });
+  const opener = h(
+    'form',
+    {
+      class: 'inline-form',
+      onsubmit: (ev: Event) => {
+        ev.preventDefault();
+        const v = idInput.value.trim();
+        if (v) navigate(buildHash('traces', [v]));
+        else idInput.focus();
+      },
+    },
+    field('Open trace by ID', idInput),
+    h('button', { type: 'submit', class: 'btn' }, 'Open trace'),
+  );
+  const loading = h('div', { class: 'loading', role: 'status' });
+  loading.hidden = true;
+  const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
+  const listError = h('p', { class: 'error', role: 'alert' });
+  listError.hidden = true;
+  const tbody = h('tbody');
+  const table = h(
+    'table',
+    { class: 'table traces-table', 'aria-label': 'Traces, newest first' },
+    h('thead', {}, h('tr', {}, ['Root span', 'Started', 'Duration', 'Spans', 'Tokens', 'Cost', 'Errors'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : '' }, c)))),
+    tbody,
+  );
+  const wrap = h('div', { class: 'table-wrap' }, table);
+  const more = h('button', { type: 'button', class: 'btn' }, 'Load more');
+  more.hidden = true;
+  main.append(
+    h('header', { class: 'page-header' }, h('div', {}, h('h1', { tabindex: -1 }, 'Traces'), h('p', { class: 'muted' }, 'Recent traces, newest first; each opens its span tree.')), opener),
+    form,
+    h('section', { class: 'list-pane', 'aria-label': 'Trace list' }, loading, summary, listError, wrap, h('div', { class: 'more' }, more)),
+  );
+
+  let filter: Record<string, unknown> = {};
+  try {
+    filter = toLogFilter(fields.state());
+  } catch (err) {
+    formError.textContent = err instanceof Error ? err.message : String(err);
+    formError.hidden = false;
+  }
+
+  function row(t: TraceSummary): HTMLTableRowElement {
+    return h(
+      'tr',
+      { 'data-trace-id': t.traceId, class: t.errorCount ? 'row-error' : '' },
+      h('td', {}, h('a', { href: buildHash('traces', [t.traceId], { log: t.rootLogId }), title: t.traceId }, t.rootSpanName ?? t.traceId)),
+      h('td', {}, h('time', { datetime: t.startedAt, title: fmtDate(t.startedAt) }, fmtShortDate(t.startedAt))),
+      h('td', { class: 'num' }, fmtMs(t.durationMs)),
+      h('td', { class: 'num' }, fmtInt(t.spanCount)),
+      h('td', { class: 'num' }, fmtInt(t.totalTokens)),
+      h('td', { class: 'num' }, fmtCost(t.cost)),
+      h('td', { class: 'num' }, t.errorCount ? h('strong', { class: 'error-text' }, fmtInt(t.errorCount)) : '0'),
+    );
+  }
+
+  async function fetchPage(reset: boolean): Promise<void> {
+    inflight?.abort();
+    const c = new AbortController();
+    inflight = c;
+    loading.hidden = false;
+    clear(loading, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading traces…', h('button', { type: 'button', class: 'btn btn-small', onclick: () => c.abort() }, 'Cancel'));
+    wrap.classList.add('is-stale');
+    listError.hidden = true;
+    try {
+      const { traces } = await gql<{ traces: { edges: { node: TraceSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+        TRACES,
+        { filter, first: 25, after: reset ? null : cursor, workspaceId: workspaceArg() },
+        undefined,
+        c.signal,
+      );
+      if (disposed || c !== inflight) return;
+      if (reset) {
+        tbody.replaceChildren();
+        shown = 0;
+      }
+      tbody.append(...traces.edges.map((e) => row(e.node)));
+      shown += traces.edges.length;
+      cursor = traces.pageInfo.endCursor;
+      more.hidden = !traces.pageInfo.hasNextPage;
+      table.hidden = shown === 0;
+      summary.textContent = shown === 0 ? 'No traces match these filters.' : `Showing ${fmtInt(shown)} trace${shown === 1 ? '' : 's'}${traces.pageInfo.hasNextPage ? '; more are older' : ''}`;
+      if (!reset) announce(summary.textContent);
+    } catch (err) {
+      if (disposed || c !== inflight) return;
+      const cancelled = err instanceof ApiError && err.code === 'ABORTED';
+      listError.textContent = cancelled ? 'Loading cancelled.' : `Could not load traces: ${err instanceof Error ? err.message : String(err)}`;
+      listError.hidden = false;
+    } finally {
+      if (c === inflight) {
+        loading.hidden = true;
+        wrap.classList.remove('is-stale');
+      }
+    }
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    formError.hidden = true;
+    try {
+      toLogFilter(fields.state());
+    } catch (err) {
+      formError.textContent = err instanceof Error ? err.message : String(err);
+      formError.hidden = false;
+      return;
+    }
+    navigate(buildHash('traces', [], filtersToQuery(fields.state())));
+  });
+  more.addEventListener('click', () => void fetchPage(false));
+  table.hidden = true;
+  if (formError.hidden) void fetchPage(true);
+  return () => {
+    disposed = true;
+    inflight?.abort();
+  };
 }
