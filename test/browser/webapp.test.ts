@@ -184,9 +184,9 @@ describe('web app in Chromium', () => {
     for (const label of ['Period', 'Maximum number of logs', 'Custom offset', 'Format', 'Compression']) {
       expect(await dialog.getByLabel(label, { exact: true }).count()).toBe(1);
     }
-    // Every export field has a checkbox: 35 current names, and the 7 older aliases in a collapsed group.
-    expect(await dialog.getByRole('checkbox').count()).toBe(35);
-    expect(await dialog.locator('input[type=checkbox]').count()).toBe(42);
+    // Every export field has a checkbox: 36 current names, and the 7 older aliases in a collapsed group.
+    expect(await dialog.getByRole('checkbox').count()).toBe(36);
+    expect(await dialog.locator('input[type=checkbox]').count()).toBe(43);
     const checked = await dialog.locator('input[type=checkbox]:checked').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     expect(checked).toEqual(DEFAULT_FIELDS);
     await dialog.getByLabel('Description (optional)').fill('All seeded logs');

@@ -28,6 +28,7 @@ export const EXPORT_FIELDS: readonly ExportFieldInfo[] = [
   { name: 'cost_currency', label: 'Cost Currency', description: 'Currency of the cost' },
   { name: 'response_time', label: 'Response Time', description: 'Response time in milliseconds' },
   { name: 'status_code', label: 'Status Code', description: 'HTTP response status code' },
+  { name: 'weighted_feedback', label: 'Weighted Feedback', description: "Weighted mean of the feedback given to the log's trace" },
   { name: 'is_success', label: 'Is Success', description: 'Whether the request succeeded (true/false)' },
   { name: 'request_url', label: 'Request URL', description: 'Final provider API URL' },
   { name: 'request_method', label: 'Request Method', description: 'HTTP request method' },
