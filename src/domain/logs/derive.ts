@@ -1,3 +1,4 @@
+import { asObject as obj, count } from '../values.js';
 import { computeCostCents } from './pricing.js';
 
 export interface DerivedFields {
@@ -41,20 +42,6 @@ export interface ExtractedUsage {
 }
 
 type Obj = Record<string, unknown>;
-
-function obj(v: unknown): Obj | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-}
-
-/** Finite, non-negative number (numeric strings accepted); anything else is treated as absent. */
-function count(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-  }
-  return undefined;
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
@@ -236,6 +223,38 @@ export function extractUsage(body: unknown): ExtractedUsage {
   return {};
 }
 
+/**
+ * Token counts and cost into derived fields, the same for REST logs and OTLP spans: a cost the client
+ * reported wins; otherwise it is computed from the model's price and the tokens, when both are known.
+ */
+export function applyUsageAndCost(
+  out: DerivedFields,
+  usage: ExtractedUsage,
+  opts: { provider?: string; model?: string; timestamp?: Date; client?: { cents: number; currency: string } },
+): void {
+  if (usage.requestTokens !== undefined) out.requestTokens = usage.requestTokens;
+  if (usage.responseTokens !== undefined) out.responseTokens = usage.responseTokens;
+  if (usage.totalTokens !== undefined) out.totalTokens = usage.totalTokens;
+  if (usage.cacheReadTokens !== undefined) out.cacheReadTokens = usage.cacheReadTokens;
+  if (usage.cacheWriteTokens !== undefined) out.cacheWriteTokens = usage.cacheWriteTokens;
+  if (usage.reasoningTokens !== undefined) out.reasoningTokens = usage.reasoningTokens;
+  if (opts.client !== undefined) {
+    out.cost = opts.client.cents;
+    out.costCurrency = opts.client.currency;
+    out.costSource = 'client';
+  } else if (opts.model && (usage.requestTokens !== undefined || usage.responseTokens !== undefined)) {
+    const c = computeCostCents({
+      provider: opts.provider, model: opts.model, inputTokens: usage.requestTokens, outputTokens: usage.responseTokens,
+      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, timestamp: opts.timestamp,
+    });
+    if (c) {
+      out.cost = c.cents;
+      out.costCurrency = c.currency;
+      out.costSource = 'computed';
+    }
+  }
+}
+
 type MetaField =
   | 'provider' | 'model' | 'cost' | 'costCurrency' | 'promptSlug' | 'promptVersionId' | 'configId' | 'virtualKey'
   | 'cacheStatus' | 'cacheType' | 'streamMode' | 'mode' | 'runtime' | 'runtimeVersion' | 'sdkVersion' | 'retrySuccessCount';
@@ -309,29 +328,11 @@ export function deriveFields(log: RawLogForDerivation, options?: { timestamp?: D
   if (model) out.model = model;
 
   const usage = extractUsage(resBody);
-  if (usage.requestTokens !== undefined) out.requestTokens = usage.requestTokens;
-  if (usage.responseTokens !== undefined) out.responseTokens = usage.responseTokens;
-  if (usage.totalTokens !== undefined) out.totalTokens = usage.totalTokens;
-  if (usage.cacheReadTokens !== undefined) out.cacheReadTokens = usage.cacheReadTokens;
-  if (usage.cacheWriteTokens !== undefined) out.cacheWriteTokens = usage.cacheWriteTokens;
-  if (usage.reasoningTokens !== undefined) out.reasoningTokens = usage.reasoningTokens;
-
   const clientCost = count(mv.cost);
-  if (clientCost !== undefined) {
-    out.cost = clientCost;
-    out.costCurrency = mv.costCurrency?.trim().toUpperCase() || 'USD';
-    out.costSource = 'client';
-  } else if (model && (usage.requestTokens !== undefined || usage.responseTokens !== undefined)) {
-    const c = computeCostCents({
-      provider, model, inputTokens: usage.requestTokens, outputTokens: usage.responseTokens,
-      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, timestamp: options?.timestamp,
-    });
-    if (c) {
-      out.cost = c.cents;
-      out.costCurrency = c.currency;
-      out.costSource = 'computed';
-    }
-  }
+  applyUsageAndCost(out, usage, {
+    provider, model, timestamp: options?.timestamp,
+    client: clientCost === undefined ? undefined : { cents: clientCost, currency: mv.costCurrency?.trim().toUpperCase() || 'USD' },
+  });
 
   const rt = count(response.response_time);
   if (rt !== undefined) out.responseTimeMs = rt;

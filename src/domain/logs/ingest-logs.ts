@@ -1,29 +1,11 @@
 import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
-import { DomainError, validationError } from '../errors.js';
+import { DomainError, type ErrorDetail, validationError } from '../errors.js';
 import { deriveFields } from './derive.js';
 import { logIdFor } from './log-id.js';
 import { type LogInput, logBatchSchema, scalarMapToStrings } from './log-input.js';
 import type { LogRecord, LogRepository } from './log-model.js';
-
-/** Headers that carry credentials are never stored. */
-const SECRET_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-portkey-api-key', 'cookie', 'set-cookie',
-  'x-goog-api-key', 'x-amz-security-token', 'anthropic-api-key',
-]);
-/** Credentials in URLs: a password in user info, or an API key in the query (Gemini's ?key=). */
-const URL_SECRET = /(\/\/[^/@?#:]*:)[^/@?#]*@|([?&](?:key|api_key|api-key|apikey|access_token|token)=)[^&#]*/gi;
-
-function redactUrl(url: string): string {
-  return url.includes('@') || url.includes('=') ? url.replace(URL_SECRET, (_m, user?: string, param?: string) => (user ? `${user}[redacted]@` : `${param}[redacted]`)) : url;
-}
-
-function redactHeaders(h: Record<string, string>): Record<string, string> {
-  let out: Record<string, string> | undefined;
-  for (const k in h) {
-    if (SECRET_HEADERS.has(k.toLowerCase())) (out ??= { ...h })[k] = '[redacted]';
-  }
-  return out ?? h;
-}
+import { exceedsStoredLimit, STORED_LIMIT_TEXT } from './record-size.js';
+import { redactHeaders, redactUrl } from './redact.js';
 
 function toRecord(input: LogInput, workspaceId: string, organisationId: string, now: Date): LogRecord {
   const metadata = scalarMapToStrings(input.metadata);
@@ -64,6 +46,18 @@ function toRecord(input: LogInput, workspaceId: string, organisationId: string, 
   };
 }
 
+/** A log too large to store fails its batch before anything is written (413), naming the item. */
+function rejectOversized(records: LogRecord[], single: boolean, prefix: (string | number)[]): void {
+  let details: ErrorDetail[] | undefined;
+  for (let i = 0; i < records.length; i++) {
+    if (!exceedsStoredLimit(records[i]!)) continue;
+    (details ??= []).push({ path: single ? prefix : [...prefix, i], message: `Log is larger than the ${STORED_LIMIT_TEXT} a stored log may take` });
+  }
+  if (details === undefined) return;
+  const what = single ? 'The log is' : `${details.length} log${details.length === 1 ? ' is' : 's are'}`;
+  throw new DomainError('PAYLOAD_TOO_LARGE', `${what} larger than the ${STORED_LIMIT_TEXT} a stored log may take; nothing was stored`, details);
+}
+
 /**
  * POST /v1/logs and friends: one log or an array. The whole batch is validated before anything is
  * written, so a bad item rejects the batch and nothing from it is stored.
@@ -87,6 +81,7 @@ export async function ingestLogs(
   }
   const now = new Date();
   const records = parsed.data.map((l) => toRecord(l, workspaceId, actor.organisationId, now));
+  rejectOversized(records, single, input.pathPrefix ?? []);
   await repo.insertMany(records);
   return records.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { setOwn } from '../own-property.js';
+import { isPlainObject } from '../values.js';
 
 /**
  * The one schema for a log as clients send it (Portkey's CustomLog, plus an optional idempotency `id` and
@@ -14,7 +15,6 @@ const jsonBody = z.unknown().refine(present, { message: 'Required' });
  * together at ingest rates. Values are converted to strings by `scalarMapToStrings` when stored.
  */
 type ScalarMap = Record<string, unknown>;
-const isPlainObject = (v: unknown): v is ScalarMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function scalarMap(opts: { what: string; allowNull?: boolean; allowStringArrays?: boolean; maxKeyLength: number }) {
   return z

@@ -287,6 +287,10 @@ export function computeCostCents(input: CostInput): Cost | undefined {
     }
   }
   if (usd === undefined || !Number.isFinite(usd)) return undefined;
-  // Rounding strips binary-float noise (0.1 + 0.2 style) without losing sub-cent precision.
-  return { cents: Math.round(usd * 1e12) / 1e10, currency: 'USD' };
+  return { cents: usdToCents(usd), currency: 'USD' };
+}
+
+/** US dollars as cents, rounded so binary-float noise (0.1 + 0.2 style) goes without losing sub-cent precision. */
+export function usdToCents(usd: number): number {
+  return Math.round(usd * 1e12) / 1e10;
 }

@@ -1,6 +1,7 @@
 import { completeUsage, type ExtractedUsage } from '../logs/derive.js';
 import type { AttributeValue } from './otlp-model.js';
 import { IndexedMessages } from './genai-messages.js';
+import { count } from '../values.js';
 
 /**
  * Everything the GenAI semantic conventions (current and legacy names) and OpenInference can say about an
@@ -73,16 +74,6 @@ const EXACT = new Map<string, F>([
   ['gen_ai.input.messages', F.InputMessages], ['gen_ai.output.messages', F.OutputMessages],
   ['gen_ai.system_instructions', F.SystemInstructions], ['gen_ai.tool.definitions', F.ToolDefinitions],
 ]);
-
-/** Finite, non-negative number (numeric strings accepted); anything else counts as absent. */
-export function count(v: AttributeValue | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-  }
-  return undefined;
-}
 
 function text(v: AttributeValue | undefined): string | undefined {
   if (typeof v === 'string') return v === '' ? undefined : v;

@@ -1,5 +1,6 @@
 import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
 import type { LogRecord, LogRepository } from '../logs/log-model.js';
+import { exceedsStoredLimit, STORED_LIMIT_TEXT } from '../logs/record-size.js';
 import { mapSpan } from './map-span.js';
 import type { OtlpExport } from './otlp-model.js';
 
@@ -21,13 +22,16 @@ const REASONS = {
   spanId: 'an invalid span id (expected 16 hex digits, not all zero)',
   startTime: 'no start time',
   mapping: 'content that could not be mapped',
+  tooLarge: `a stored size over the ${STORED_LIMIT_TEXT} limit`,
 } as const;
 type Reason = keyof typeof REASONS;
 
-function rejectionMessage(counts: Map<Reason, number>, total: number): string {
+function rejectionMessage(counts: Map<Reason, number>, total: number, tooLarge: string[]): string {
   const parts: string[] = [];
   for (const [reason, n] of counts) parts.push(`${n} with ${REASONS[reason]}`);
-  return `${total} span${total === 1 ? ' was' : 's were'} rejected: ${parts.join('; ')}`;
+  // Oversized spans are valid ones the sender will want to find: name a few.
+  const named = tooLarge.length === 0 ? '' : ` (too large: ${tooLarge.slice(0, 5).join(', ')}${tooLarge.length > 5 ? ', ...' : ''})`;
+  return `${total} span${total === 1 ? ' was' : 's were'} rejected: ${parts.join('; ')}${named}`;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function ingestSpans(
   const records: LogRecord[] = [];
   let rejected = 0;
   let reasons: Map<Reason, number> | undefined;
+  const tooLarge: string[] = [];
   const reject = (reason: Reason) => {
     rejected++;
     reasons ??= new Map();
@@ -62,12 +67,19 @@ export async function ingestSpans(
         else {
           // A malformed parent id cannot link to anything: the span is kept as a root rather than rejected.
           const usable = span.parentSpanId === undefined || isValidId(span.parentSpanId, 16) ? span : { ...span, parentSpanId: undefined };
+          let record: LogRecord;
           try {
-            records.push(mapSpan(usable, ctx));
+            record = mapSpan(usable, ctx);
           } catch {
             // A span whose content defeats the mapper is reported like any other rejected span, never dropped silently.
             reject('mapping');
+            continue;
           }
+          // One span too large to store must not sink the others: the driver refuses a batch holding it.
+          if (exceedsStoredLimit(record)) {
+            reject('tooLarge');
+            tooLarge.push(`${span.traceId}:${span.spanId}`);
+          } else records.push(record);
         }
       }
     }
@@ -76,5 +88,5 @@ export async function ingestSpans(
   if (records.length > 0) await repo.insertMany(records);
   return reasons === undefined
     ? { accepted: records.length, rejected }
-    : { accepted: records.length, rejected, errorMessage: rejectionMessage(reasons, rejected) };
+    : { accepted: records.length, rejected, errorMessage: rejectionMessage(reasons, rejected, tooLarge) };
 }

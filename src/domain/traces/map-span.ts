@@ -1,7 +1,9 @@
-import { type DerivedFields, providerFromUrl } from '../logs/derive.js';
+import { applyUsageAndCost, type DerivedFields, providerFromUrl } from '../logs/derive.js';
 import { logIdFor } from '../logs/log-id.js';
 import type { LogRecord, SpanDetails } from '../logs/log-model.js';
-import { computeCostCents } from '../logs/pricing.js';
+import { usdToCents } from '../logs/pricing.js';
+import { redactUrl } from '../logs/redact.js';
+import { setOwn } from '../own-property.js';
 import { GenAiScan, normaliseProvider, resolveUsage, scanAttribute } from './genai-attributes.js';
 import { EventMessages, requestBody, responseBody } from './genai-messages.js';
 import type { AttributeValue, Attributes, OtlpSpan } from './otlp-model.js';
@@ -28,14 +30,9 @@ export function attributeText(v: AttributeValue): string {
   return JSON.stringify(v);
 }
 
-function put(o: Record<string, string>, k: string, v: string): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
 function texts(attrs: Attributes): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k in attrs) put(out, k, attributeText(attrs[k]!));
+  for (const k in attrs) setOwn(out, k, attributeText(attrs[k]!));
   return out;
 }
 
@@ -64,18 +61,11 @@ function contextInfo(ctx: SpanContext): ContextInfo {
   const out = texts(ctx.resource);
   const { version, attributes } = ctx.scope;
   if (version && !Object.hasOwn(out, 'otel.scope.version')) out['otel.scope.version'] = version;
-  if (attributes !== undefined) for (const k in attributes) if (!Object.hasOwn(out, k)) put(out, k, attributeText(attributes[k]!));
+  if (attributes !== undefined) for (const k in attributes) if (!Object.hasOwn(out, k)) setOwn(out, k, attributeText(attributes[k]!));
   const serviceName = text(ctx.resource['service.name']);
   const info = { resource: ctx.resource, texts: out, serviceName, urlPrefix: `otel://${urlPart(serviceName ?? 'unknown')}/` };
   contextInfos.set(ctx.scope, info);
   return info;
-}
-
-const URL_SECRET = /(\/\/[^/@?#:]*:)[^/@?#]*@|([?&](?:key|api_key|api-key|apikey|access_token|token)=)[^&#]*/gi;
-
-/** Same rule as REST logs: no password in user info, no API key in the query. */
-function redactUrl(url: string): string {
-  return url.includes('@') || url.includes('=') ? url.replace(URL_SECRET, (_m, user?: string, param?: string) => (user ? `${user}[redacted]@` : `${param}[redacted]`)) : url;
 }
 
 function urlPart(s: string): string {
@@ -107,7 +97,9 @@ export function mapSpan(span: OtlpSpan, ctx: SpanContext): LogRecord {
   const attributes: Record<string, string> = {};
   for (const k in attrs) {
     const v = attrs[k]!;
-    put(attributes, k, attributeText(v));
+    const t = attributeText(v);
+    // The URL attributes are kept verbatim like the rest, except for the credentials they may carry.
+    setOwn(attributes, k, k === 'url.full' || k === 'http.url' ? redactUrl(t) : t);
     scanAttribute(scan, k, v);
   }
 
@@ -152,28 +144,10 @@ export function mapSpan(span: OtlpSpan, ctx: SpanContext): LogRecord {
   const derived: DerivedFields = { statusCode, isSuccess };
   if (provider !== undefined) derived.provider = provider;
   if (model !== undefined) derived.model = model;
-  if (usage.requestTokens !== undefined) derived.requestTokens = usage.requestTokens;
-  if (usage.responseTokens !== undefined) derived.responseTokens = usage.responseTokens;
-  if (usage.totalTokens !== undefined) derived.totalTokens = usage.totalTokens;
-  if (usage.cacheReadTokens !== undefined) derived.cacheReadTokens = usage.cacheReadTokens;
-  if (usage.cacheWriteTokens !== undefined) derived.cacheWriteTokens = usage.cacheWriteTokens;
-  if (usage.reasoningTokens !== undefined) derived.reasoningTokens = usage.reasoningTokens;
-  if (scan.costUsd !== undefined) {
-    // USD -> cents, rounded like computed costs so float noise does not leak into stored values.
-    derived.cost = Math.round(scan.costUsd * 1e12) / 1e10;
-    derived.costCurrency = 'USD';
-    derived.costSource = 'client';
-  } else if (model !== undefined && (usage.requestTokens !== undefined || usage.responseTokens !== undefined)) {
-    const c = computeCostCents({
-      provider, model, inputTokens: usage.requestTokens, outputTokens: usage.responseTokens,
-      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, timestamp: createdAt,
-    });
-    if (c !== undefined) {
-      derived.cost = c.cents;
-      derived.costCurrency = c.currency;
-      derived.costSource = 'computed';
-    }
-  }
+  applyUsageAndCost(derived, usage, {
+    provider, model, timestamp: createdAt,
+    client: scan.costUsd === undefined ? undefined : { cents: usdToCents(scan.costUsd), currency: 'USD' },
+  });
   if (duration !== undefined) derived.responseTimeMs = duration;
 
   // A few flattened keys, so REST-style metadata filters find spans too.

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
+import { isPlainObject } from '../../domain/values.js';
 import type {
   AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan,
 } from '../../domain/traces/otlp-model.js';
@@ -15,13 +16,9 @@ type Obj = Record<string, unknown>;
 /** Thrown inside a span or resource; the loop that caught it adds where it happened. */
 class ShapeError extends Error {}
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function obj(v: unknown, what: string): Obj | undefined {
   if (v == null) return undefined;
-  if (!isObj(v)) throw new ShapeError(`${what} must be an object`);
+  if (!isPlainObject(v)) throw new ShapeError(`${what} must be an object`);
   return v;
 }
 
@@ -112,7 +109,7 @@ function doubleValue(v: unknown): number {
 
 function anyValue(v: unknown, depth: number): AttributeValue {
   if (v == null) return null;
-  if (!isObj(v)) throw new ShapeError('attribute value must be an AnyValue object');
+  if (!isPlainObject(v)) throw new ShapeError('attribute value must be an AnyValue object');
   let x: unknown;
   if ((x = v.stringValue ?? v.string_value) !== undefined) return str(x, 'stringValue');
   if ((x = v.intValue ?? v.int_value) !== undefined) return intValue(x);
@@ -139,7 +136,7 @@ function attributes(v: unknown, depth: number): Attributes {
   if (!Array.isArray(v)) throw new ShapeError('attributes must be an array');
   for (let i = 0; i < v.length; i++) {
     const kv = v[i];
-    if (!isObj(kv)) throw new ShapeError('attributes must hold {key, value} objects');
+    if (!isPlainObject(kv)) throw new ShapeError('attributes must hold {key, value} objects');
     setAttribute(out, str(kv.key, 'attribute key'), anyValue(kv.value, depth));
   }
   return out;
@@ -158,13 +155,13 @@ function enumValue(v: unknown, names: Record<string, number>, what: string): num
 }
 
 function span(s: unknown): OtlpSpan {
-  if (!isObj(s)) throw new ShapeError('span must be an object');
+  if (!isPlainObject(s)) throw new ShapeError('span must be an object');
   const parent = id(s.parentSpanId ?? s.parent_span_id, 8, 'parentSpanId');
   const evs = arr(s.events, 'events');
   const events: OtlpEvent[] = [];
   for (let i = 0; i < evs.length; i++) {
     const e = evs[i];
-    if (!isObj(e)) throw new ShapeError('events must hold objects');
+    if (!isPlainObject(e)) throw new ShapeError('events must hold objects');
     events.push(makeEvent(nanosToMs(nanos(e.timeUnixNano ?? e.time_unix_nano, 'event timeUnixNano')), str(e.name, 'event name'), attributes(e.attributes, 0)));
   }
   const end = nanos(s.endTimeUnixNano ?? s.end_time_unix_nano, 'endTimeUnixNano');
@@ -201,7 +198,7 @@ export function decodeOtlpJson(text: string | unknown): OtlpExport {
       throw new DomainError('BAD_REQUEST', `Invalid OTLP JSON body: ${err instanceof Error ? err.message : 'not JSON'}`);
     }
   }
-  if (!isObj(body)) throw new DomainError('BAD_REQUEST', 'Invalid OTLP JSON body: expected an ExportTraceServiceRequest object');
+  if (!isPlainObject(body)) throw new DomainError('BAD_REQUEST', 'Invalid OTLP JSON body: expected an ExportTraceServiceRequest object');
   const resourceSpans: OtlpResourceSpans[] = [];
   let rsList: unknown[];
   try {
@@ -214,7 +211,7 @@ export function decodeOtlpJson(text: string | unknown): OtlpExport {
     let ssList: unknown[];
     const rs = rsList[r];
     try {
-      if (!isObj(rs)) throw new ShapeError('must be an object');
+      if (!isPlainObject(rs)) throw new ShapeError('must be an object');
       resource = attributes(obj(rs.resource, 'resource')?.attributes, 0);
       ssList = arr(rs.scopeSpans ?? rs.scope_spans, 'scopeSpans');
     } catch (err) {
@@ -226,7 +223,7 @@ export function decodeOtlpJson(text: string | unknown): OtlpExport {
       let scope: OtlpScopeSpans['scope'];
       let list: unknown[];
       try {
-        if (!isObj(ss)) throw new ShapeError('must be an object');
+        if (!isPlainObject(ss)) throw new ShapeError('must be an object');
         const sc = obj(ss.scope, 'scope');
         scope = { name: str(sc?.name, 'scope.name') || undefined, version: str(sc?.version, 'scope.version') || undefined, attributes: attributes(sc?.attributes, 0) };
         list = arr(ss.spans, 'spans');

@@ -108,8 +108,7 @@ export function decodeOtlpProtobuf(buf: Buffer): OtlpExport {
       for (let i = 0; i < list.length; i++) spans.push(span(list[i]!));
       const sc = ss.scope;
       scopeSpans.push({
-        // The vendored v0.19 definitions predate scope attributes; protobuf decoding skips them as unknown.
-        scope: { name: sc?.name || undefined, version: sc?.version || undefined, attributes: {} },
+        scope: { name: sc?.name || undefined, version: sc?.version || undefined, attributes: attributes(sc?.attributes, 0) },
         spans,
       });
     }

@@ -1,3 +1,4 @@
+import { setOwn } from '../../domain/own-property.js';
 import type { AttributeValue, Attributes, OtlpEvent, OtlpSpan } from '../../domain/traces/otlp-model.js';
 
 /**
@@ -28,10 +29,7 @@ export function isZeroHex(s: string): boolean {
 }
 
 /** Attribute keys come from the client: "__proto__" must become an own property, not a prototype swap. */
-export function setAttribute(o: Attributes, key: string, value: AttributeValue): void {
-  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
+export const setAttribute: (o: Attributes, key: string, value: AttributeValue) => void = setOwn;
 
 // Both decoders build spans and events through these two functions, so every span object has one hidden
 // class whichever encoding it came from (the mapper's property reads stay monomorphic).

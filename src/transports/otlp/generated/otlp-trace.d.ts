@@ -68,30 +68,38 @@ export namespace opentelemetry {
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.KeyValue;
                 }
 
-                interface IInstrumentationLibrary {
-                    name?: (string|null);
-                    version?: (string|null);
-                }
-
-                class InstrumentationLibrary implements IInstrumentationLibrary {
-                    constructor(properties?: opentelemetry.proto.common.v1.IInstrumentationLibrary);
-                    public name: string;
-                    public version: string;
-                    public static encode(message: opentelemetry.proto.common.v1.IInstrumentationLibrary, writer?: $protobuf.Writer): $protobuf.Writer;
-                    public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.InstrumentationLibrary;
-                }
-
                 interface IInstrumentationScope {
                     name?: (string|null);
                     version?: (string|null);
+                    attributes?: (opentelemetry.proto.common.v1.IKeyValue[]|null);
+                    droppedAttributesCount?: (number|null);
                 }
 
                 class InstrumentationScope implements IInstrumentationScope {
                     constructor(properties?: opentelemetry.proto.common.v1.IInstrumentationScope);
                     public name: string;
                     public version: string;
+                    public attributes: opentelemetry.proto.common.v1.IKeyValue[];
+                    public droppedAttributesCount: number;
                     public static encode(message: opentelemetry.proto.common.v1.IInstrumentationScope, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.InstrumentationScope;
+                }
+
+                interface IEntityRef {
+                    schemaUrl?: (string|null);
+                    type?: (string|null);
+                    idKeys?: (string[]|null);
+                    descriptionKeys?: (string[]|null);
+                }
+
+                class EntityRef implements IEntityRef {
+                    constructor(properties?: opentelemetry.proto.common.v1.IEntityRef);
+                    public schemaUrl: string;
+                    public type: string;
+                    public idKeys: string[];
+                    public descriptionKeys: string[];
+                    public static encode(message: opentelemetry.proto.common.v1.IEntityRef, writer?: $protobuf.Writer): $protobuf.Writer;
+                    public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.EntityRef;
                 }
             }
         }
@@ -103,12 +111,14 @@ export namespace opentelemetry {
                 interface IResource {
                     attributes?: (opentelemetry.proto.common.v1.IKeyValue[]|null);
                     droppedAttributesCount?: (number|null);
+                    entityRefs?: (opentelemetry.proto.common.v1.IEntityRef[]|null);
                 }
 
                 class Resource implements IResource {
                     constructor(properties?: opentelemetry.proto.resource.v1.IResource);
                     public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                     public droppedAttributesCount: number;
+                    public entityRefs: opentelemetry.proto.common.v1.IEntityRef[];
                     public static encode(message: opentelemetry.proto.resource.v1.IResource, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.resource.v1.Resource;
                 }
@@ -133,7 +143,6 @@ export namespace opentelemetry {
                 interface IResourceSpans {
                     resource?: (opentelemetry.proto.resource.v1.IResource|null);
                     scopeSpans?: (opentelemetry.proto.trace.v1.IScopeSpans[]|null);
-                    instrumentationLibrarySpans?: (opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans[]|null);
                     schemaUrl?: (string|null);
                 }
 
@@ -141,7 +150,6 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.trace.v1.IResourceSpans);
                     public resource?: (opentelemetry.proto.resource.v1.IResource|null);
                     public scopeSpans: opentelemetry.proto.trace.v1.IScopeSpans[];
-                    public instrumentationLibrarySpans: opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans[];
                     public schemaUrl: string;
                     public static encode(message: opentelemetry.proto.trace.v1.IResourceSpans, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ResourceSpans;
@@ -162,21 +170,6 @@ export namespace opentelemetry {
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ScopeSpans;
                 }
 
-                interface IInstrumentationLibrarySpans {
-                    instrumentationLibrary?: (opentelemetry.proto.common.v1.IInstrumentationLibrary|null);
-                    spans?: (opentelemetry.proto.trace.v1.ISpan[]|null);
-                    schemaUrl?: (string|null);
-                }
-
-                class InstrumentationLibrarySpans implements IInstrumentationLibrarySpans {
-                    constructor(properties?: opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans);
-                    public instrumentationLibrary?: (opentelemetry.proto.common.v1.IInstrumentationLibrary|null);
-                    public spans: opentelemetry.proto.trace.v1.ISpan[];
-                    public schemaUrl: string;
-                    public static encode(message: opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans, writer?: $protobuf.Writer): $protobuf.Writer;
-                    public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.InstrumentationLibrarySpans;
-                }
-
                 interface ISpan {
                     traceId?: (Uint8Array|null);
                     spanId?: (Uint8Array|null);
@@ -193,6 +186,7 @@ export namespace opentelemetry {
                     links?: (opentelemetry.proto.trace.v1.Span.ILink[]|null);
                     droppedLinksCount?: (number|null);
                     status?: (opentelemetry.proto.trace.v1.IStatus|null);
+                    flags?: (number|null);
                 }
 
                 class Span implements ISpan {
@@ -212,6 +206,7 @@ export namespace opentelemetry {
                     public links: opentelemetry.proto.trace.v1.Span.ILink[];
                     public droppedLinksCount: number;
                     public status?: (opentelemetry.proto.trace.v1.IStatus|null);
+                    public flags: number;
                     public static encode(message: opentelemetry.proto.trace.v1.ISpan, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span;
                 }
@@ -250,6 +245,7 @@ export namespace opentelemetry {
                         traceState?: (string|null);
                         attributes?: (opentelemetry.proto.common.v1.IKeyValue[]|null);
                         droppedAttributesCount?: (number|null);
+                        flags?: (number|null);
                     }
 
                     class Link implements ILink {
@@ -259,9 +255,17 @@ export namespace opentelemetry {
                         public traceState: string;
                         public attributes: opentelemetry.proto.common.v1.IKeyValue[];
                         public droppedAttributesCount: number;
+                        public flags: number;
                         public static encode(message: opentelemetry.proto.trace.v1.Span.ILink, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span.Link;
                     }
+                }
+
+                enum SpanFlags {
+                    SPAN_FLAGS_DO_NOT_USE = 0,
+                    SPAN_FLAGS_TRACE_FLAGS_MASK = 255,
+                    SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 256,
+                    SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 512
                 }
 
                 interface IStatus {

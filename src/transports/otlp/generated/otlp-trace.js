@@ -606,128 +606,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     return KeyValue;
                 })();
 
-                v1.InstrumentationLibrary = (function() {
-
-                    /**
-                     * Properties of an InstrumentationLibrary.
-                     * @memberof opentelemetry.proto.common.v1
-                     * @interface IInstrumentationLibrary
-                     * @property {string|null} [name] InstrumentationLibrary name
-                     * @property {string|null} [version] InstrumentationLibrary version
-                     */
-
-                    /**
-                     * Constructs a new InstrumentationLibrary.
-                     * @memberof opentelemetry.proto.common.v1
-                     * @classdesc Represents an InstrumentationLibrary.
-                     * @implements IInstrumentationLibrary
-                     * @constructor
-                     * @param {opentelemetry.proto.common.v1.IInstrumentationLibrary=} [properties] Properties to set
-                     */
-                    function InstrumentationLibrary(properties) {
-                        if (properties)
-                            for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
-                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                                    this[keys[i]] = properties[keys[i]];
-                    }
-
-                    /**
-                     * InstrumentationLibrary name.
-                     * @member {string} name
-                     * @memberof opentelemetry.proto.common.v1.InstrumentationLibrary
-                     * @instance
-                     */
-                    InstrumentationLibrary.prototype.name = "";
-
-                    /**
-                     * InstrumentationLibrary version.
-                     * @member {string} version
-                     * @memberof opentelemetry.proto.common.v1.InstrumentationLibrary
-                     * @instance
-                     */
-                    InstrumentationLibrary.prototype.version = "";
-
-                    /**
-                     * Encodes the specified InstrumentationLibrary message. Does not implicitly {@link opentelemetry.proto.common.v1.InstrumentationLibrary.verify|verify} messages.
-                     * @function encode
-                     * @memberof opentelemetry.proto.common.v1.InstrumentationLibrary
-                     * @static
-                     * @param {opentelemetry.proto.common.v1.IInstrumentationLibrary} message InstrumentationLibrary message or plain object to encode
-                     * @param {$protobuf.Writer} [writer] Writer to encode to
-                     * @returns {$protobuf.Writer} Writer
-                     */
-                    InstrumentationLibrary.encode = function encode(message, writer, q) {
-                        if (!writer)
-                            writer = $Writer.create();
-                        if (q === undefined)
-                            q = 0;
-                        if (q > $util.recursionLimit)
-                            throw Error("max depth exceeded");
-                        if (message.name != null && Object.hasOwnProperty.call(message, "name"))
-                            writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
-                        if (message.version != null && Object.hasOwnProperty.call(message, "version"))
-                            writer.uint32(/* id 2, wireType 2 =*/18).string(message.version);
-                        return writer;
-                    };
-
-                    /**
-                     * Decodes an InstrumentationLibrary message from the specified reader or buffer.
-                     * @function decode
-                     * @memberof opentelemetry.proto.common.v1.InstrumentationLibrary
-                     * @static
-                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-                     * @param {number} [length] Message length if known beforehand
-                     * @returns {opentelemetry.proto.common.v1.InstrumentationLibrary} InstrumentationLibrary
-                     * @throws {Error} If the payload is not a reader or valid buffer
-                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-                     */
-                    InstrumentationLibrary.decode = function decode(reader, length, error, long) {
-                        if (!(reader instanceof $Reader))
-                            reader = $Reader.create(reader);
-                        if (long === undefined)
-                            long = 0;
-                        if (long > $Reader.recursionLimit)
-                            throw Error("maximum nesting depth exceeded");
-                        let end, message;
-                        if (length === undefined)
-                            end = reader.len;
-                        else {
-                            end = reader.pos + length;
-                            if (end > reader.len)
-                                throw RangeError("index out of range");
-                            length = reader.len;
-                            reader.len = end;
-                        }
-                        message = new $root.opentelemetry.proto.common.v1.InstrumentationLibrary();
-                        while (reader.pos < end) {
-                            let tag = reader.uint32();
-                            if (tag === error)
-                                break;
-                            switch (tag >>> 3) {
-                            case 1: {
-                                    message.name = reader.string();
-                                    break;
-                                }
-                            case 2: {
-                                    message.version = reader.string();
-                                    break;
-                                }
-                            default:
-                                reader.skipType(tag & 7, long);
-                                break;
-                            }
-                        }
-                        if (length !== undefined) {
-                            if (reader.pos !== end)
-                                throw RangeError("index out of range");
-                            reader.len = length;
-                        }
-                        return message;
-                    };
-
-                    return InstrumentationLibrary;
-                })();
-
                 v1.InstrumentationScope = (function() {
 
                     /**
@@ -736,6 +614,8 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @interface IInstrumentationScope
                      * @property {string|null} [name] InstrumentationScope name
                      * @property {string|null} [version] InstrumentationScope version
+                     * @property {Array.<opentelemetry.proto.common.v1.IKeyValue>|null} [attributes] InstrumentationScope attributes
+                     * @property {number|null} [droppedAttributesCount] InstrumentationScope droppedAttributesCount
                      */
 
                     /**
@@ -747,6 +627,7 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @param {opentelemetry.proto.common.v1.IInstrumentationScope=} [properties] Properties to set
                      */
                     function InstrumentationScope(properties) {
+                        this.attributes = [];
                         if (properties)
                             for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                                 if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -770,6 +651,22 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     InstrumentationScope.prototype.version = "";
 
                     /**
+                     * InstrumentationScope attributes.
+                     * @member {Array.<opentelemetry.proto.common.v1.IKeyValue>} attributes
+                     * @memberof opentelemetry.proto.common.v1.InstrumentationScope
+                     * @instance
+                     */
+                    InstrumentationScope.prototype.attributes = $util.emptyArray;
+
+                    /**
+                     * InstrumentationScope droppedAttributesCount.
+                     * @member {number} droppedAttributesCount
+                     * @memberof opentelemetry.proto.common.v1.InstrumentationScope
+                     * @instance
+                     */
+                    InstrumentationScope.prototype.droppedAttributesCount = 0;
+
+                    /**
                      * Encodes the specified InstrumentationScope message. Does not implicitly {@link opentelemetry.proto.common.v1.InstrumentationScope.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.common.v1.InstrumentationScope
@@ -789,6 +686,11 @@ export const opentelemetry = $root.opentelemetry = (() => {
                             writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
                         if (message.version != null && Object.hasOwnProperty.call(message, "version"))
                             writer.uint32(/* id 2, wireType 2 =*/18).string(message.version);
+                        if (message.attributes != null && message.attributes.length)
+                            for (let i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+                        if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.droppedAttributesCount);
                         return writer;
                     };
 
@@ -834,6 +736,16 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                     message.version = reader.string();
                                     break;
                                 }
+                            case 3: {
+                                    if (!(message.attributes && message.attributes.length))
+                                        message.attributes = [];
+                                    message.attributes.push($root.opentelemetry.proto.common.v1.KeyValue.decode(reader, reader.uint32(), undefined, long + 1));
+                                    break;
+                                }
+                            case 4: {
+                                    message.droppedAttributesCount = reader.uint32();
+                                    break;
+                                }
                             default:
                                 reader.skipType(tag & 7, long);
                                 break;
@@ -848,6 +760,166 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     };
 
                     return InstrumentationScope;
+                })();
+
+                v1.EntityRef = (function() {
+
+                    /**
+                     * Properties of an EntityRef.
+                     * @memberof opentelemetry.proto.common.v1
+                     * @interface IEntityRef
+                     * @property {string|null} [schemaUrl] EntityRef schemaUrl
+                     * @property {string|null} [type] EntityRef type
+                     * @property {Array.<string>|null} [idKeys] EntityRef idKeys
+                     * @property {Array.<string>|null} [descriptionKeys] EntityRef descriptionKeys
+                     */
+
+                    /**
+                     * Constructs a new EntityRef.
+                     * @memberof opentelemetry.proto.common.v1
+                     * @classdesc Represents an EntityRef.
+                     * @implements IEntityRef
+                     * @constructor
+                     * @param {opentelemetry.proto.common.v1.IEntityRef=} [properties] Properties to set
+                     */
+                    function EntityRef(properties) {
+                        this.idKeys = [];
+                        this.descriptionKeys = [];
+                        if (properties)
+                            for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                    this[keys[i]] = properties[keys[i]];
+                    }
+
+                    /**
+                     * EntityRef schemaUrl.
+                     * @member {string} schemaUrl
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @instance
+                     */
+                    EntityRef.prototype.schemaUrl = "";
+
+                    /**
+                     * EntityRef type.
+                     * @member {string} type
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @instance
+                     */
+                    EntityRef.prototype.type = "";
+
+                    /**
+                     * EntityRef idKeys.
+                     * @member {Array.<string>} idKeys
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @instance
+                     */
+                    EntityRef.prototype.idKeys = $util.emptyArray;
+
+                    /**
+                     * EntityRef descriptionKeys.
+                     * @member {Array.<string>} descriptionKeys
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @instance
+                     */
+                    EntityRef.prototype.descriptionKeys = $util.emptyArray;
+
+                    /**
+                     * Encodes the specified EntityRef message. Does not implicitly {@link opentelemetry.proto.common.v1.EntityRef.verify|verify} messages.
+                     * @function encode
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @static
+                     * @param {opentelemetry.proto.common.v1.IEntityRef} message EntityRef message or plain object to encode
+                     * @param {$protobuf.Writer} [writer] Writer to encode to
+                     * @returns {$protobuf.Writer} Writer
+                     */
+                    EntityRef.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(/* id 1, wireType 2 =*/10).string(message.schemaUrl);
+                        if (message.type != null && Object.hasOwnProperty.call(message, "type"))
+                            writer.uint32(/* id 2, wireType 2 =*/18).string(message.type);
+                        if (message.idKeys != null && message.idKeys.length)
+                            for (let i = 0; i < message.idKeys.length; ++i)
+                                writer.uint32(/* id 3, wireType 2 =*/26).string(message.idKeys[i]);
+                        if (message.descriptionKeys != null && message.descriptionKeys.length)
+                            for (let i = 0; i < message.descriptionKeys.length; ++i)
+                                writer.uint32(/* id 4, wireType 2 =*/34).string(message.descriptionKeys[i]);
+                        return writer;
+                    };
+
+                    /**
+                     * Decodes an EntityRef message from the specified reader or buffer.
+                     * @function decode
+                     * @memberof opentelemetry.proto.common.v1.EntityRef
+                     * @static
+                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                     * @param {number} [length] Message length if known beforehand
+                     * @returns {opentelemetry.proto.common.v1.EntityRef} EntityRef
+                     * @throws {Error} If the payload is not a reader or valid buffer
+                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                     */
+                    EntityRef.decode = function decode(reader, length, error, long) {
+                        if (!(reader instanceof $Reader))
+                            reader = $Reader.create(reader);
+                        if (long === undefined)
+                            long = 0;
+                        if (long > $Reader.recursionLimit)
+                            throw Error("maximum nesting depth exceeded");
+                        let end, message;
+                        if (length === undefined)
+                            end = reader.len;
+                        else {
+                            end = reader.pos + length;
+                            if (end > reader.len)
+                                throw RangeError("index out of range");
+                            length = reader.len;
+                            reader.len = end;
+                        }
+                        message = new $root.opentelemetry.proto.common.v1.EntityRef();
+                        while (reader.pos < end) {
+                            let tag = reader.uint32();
+                            if (tag === error)
+                                break;
+                            switch (tag >>> 3) {
+                            case 1: {
+                                    message.schemaUrl = reader.string();
+                                    break;
+                                }
+                            case 2: {
+                                    message.type = reader.string();
+                                    break;
+                                }
+                            case 3: {
+                                    if (!(message.idKeys && message.idKeys.length))
+                                        message.idKeys = [];
+                                    message.idKeys.push(reader.string());
+                                    break;
+                                }
+                            case 4: {
+                                    if (!(message.descriptionKeys && message.descriptionKeys.length))
+                                        message.descriptionKeys = [];
+                                    message.descriptionKeys.push(reader.string());
+                                    break;
+                                }
+                            default:
+                                reader.skipType(tag & 7, long);
+                                break;
+                            }
+                        }
+                        if (length !== undefined) {
+                            if (reader.pos !== end)
+                                throw RangeError("index out of range");
+                            reader.len = length;
+                        }
+                        return message;
+                    };
+
+                    return EntityRef;
                 })();
 
                 return v1;
@@ -882,6 +954,7 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @interface IResource
                      * @property {Array.<opentelemetry.proto.common.v1.IKeyValue>|null} [attributes] Resource attributes
                      * @property {number|null} [droppedAttributesCount] Resource droppedAttributesCount
+                     * @property {Array.<opentelemetry.proto.common.v1.IEntityRef>|null} [entityRefs] Resource entityRefs
                      */
 
                     /**
@@ -894,6 +967,7 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      */
                     function Resource(properties) {
                         this.attributes = [];
+                        this.entityRefs = [];
                         if (properties)
                             for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                                 if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -917,6 +991,14 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     Resource.prototype.droppedAttributesCount = 0;
 
                     /**
+                     * Resource entityRefs.
+                     * @member {Array.<opentelemetry.proto.common.v1.IEntityRef>} entityRefs
+                     * @memberof opentelemetry.proto.resource.v1.Resource
+                     * @instance
+                     */
+                    Resource.prototype.entityRefs = $util.emptyArray;
+
+                    /**
                      * Encodes the specified Resource message. Does not implicitly {@link opentelemetry.proto.resource.v1.Resource.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.resource.v1.Resource
@@ -937,6 +1019,9 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                 $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
                         if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
                             writer.uint32(/* id 2, wireType 0 =*/16).uint32(message.droppedAttributesCount);
+                        if (message.entityRefs != null && message.entityRefs.length)
+                            for (let i = 0; i < message.entityRefs.length; ++i)
+                                $root.opentelemetry.proto.common.v1.EntityRef.encode(message.entityRefs[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
                         return writer;
                     };
 
@@ -982,6 +1067,12 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                 }
                             case 2: {
                                     message.droppedAttributesCount = reader.uint32();
+                                    break;
+                                }
+                            case 3: {
+                                    if (!(message.entityRefs && message.entityRefs.length))
+                                        message.entityRefs = [];
+                                    message.entityRefs.push($root.opentelemetry.proto.common.v1.EntityRef.decode(reader, reader.uint32(), undefined, long + 1));
                                     break;
                                 }
                             default:
@@ -1143,7 +1234,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @interface IResourceSpans
                      * @property {opentelemetry.proto.resource.v1.IResource|null} [resource] ResourceSpans resource
                      * @property {Array.<opentelemetry.proto.trace.v1.IScopeSpans>|null} [scopeSpans] ResourceSpans scopeSpans
-                     * @property {Array.<opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans>|null} [instrumentationLibrarySpans] ResourceSpans instrumentationLibrarySpans
                      * @property {string|null} [schemaUrl] ResourceSpans schemaUrl
                      */
 
@@ -1157,7 +1247,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      */
                     function ResourceSpans(properties) {
                         this.scopeSpans = [];
-                        this.instrumentationLibrarySpans = [];
                         if (properties)
                             for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
                                 if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1179,14 +1268,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @instance
                      */
                     ResourceSpans.prototype.scopeSpans = $util.emptyArray;
-
-                    /**
-                     * ResourceSpans instrumentationLibrarySpans.
-                     * @member {Array.<opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans>} instrumentationLibrarySpans
-                     * @memberof opentelemetry.proto.trace.v1.ResourceSpans
-                     * @instance
-                     */
-                    ResourceSpans.prototype.instrumentationLibrarySpans = $util.emptyArray;
 
                     /**
                      * ResourceSpans schemaUrl.
@@ -1219,9 +1300,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                 $root.opentelemetry.proto.trace.v1.ScopeSpans.encode(message.scopeSpans[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
                         if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
                             writer.uint32(/* id 3, wireType 2 =*/26).string(message.schemaUrl);
-                        if (message.instrumentationLibrarySpans != null && message.instrumentationLibrarySpans.length)
-                            for (let i = 0; i < message.instrumentationLibrarySpans.length; ++i)
-                                $root.opentelemetry.proto.trace.v1.InstrumentationLibrarySpans.encode(message.instrumentationLibrarySpans[i], writer.uint32(/* id 1000, wireType 2 =*/8002).fork(), q + 1).ldelim();
                         return writer;
                     };
 
@@ -1267,12 +1345,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                     if (!(message.scopeSpans && message.scopeSpans.length))
                                         message.scopeSpans = [];
                                     message.scopeSpans.push($root.opentelemetry.proto.trace.v1.ScopeSpans.decode(reader, reader.uint32(), undefined, long + 1));
-                                    break;
-                                }
-                            case 1000: {
-                                    if (!(message.instrumentationLibrarySpans && message.instrumentationLibrarySpans.length))
-                                        message.instrumentationLibrarySpans = [];
-                                    message.instrumentationLibrarySpans.push($root.opentelemetry.proto.trace.v1.InstrumentationLibrarySpans.decode(reader, reader.uint32(), undefined, long + 1));
                                     break;
                                 }
                             case 3: {
@@ -1436,147 +1508,6 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     return ScopeSpans;
                 })();
 
-                v1.InstrumentationLibrarySpans = (function() {
-
-                    /**
-                     * Properties of an InstrumentationLibrarySpans.
-                     * @memberof opentelemetry.proto.trace.v1
-                     * @interface IInstrumentationLibrarySpans
-                     * @property {opentelemetry.proto.common.v1.IInstrumentationLibrary|null} [instrumentationLibrary] InstrumentationLibrarySpans instrumentationLibrary
-                     * @property {Array.<opentelemetry.proto.trace.v1.ISpan>|null} [spans] InstrumentationLibrarySpans spans
-                     * @property {string|null} [schemaUrl] InstrumentationLibrarySpans schemaUrl
-                     */
-
-                    /**
-                     * Constructs a new InstrumentationLibrarySpans.
-                     * @memberof opentelemetry.proto.trace.v1
-                     * @classdesc Represents an InstrumentationLibrarySpans.
-                     * @implements IInstrumentationLibrarySpans
-                     * @constructor
-                     * @param {opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans=} [properties] Properties to set
-                     */
-                    function InstrumentationLibrarySpans(properties) {
-                        this.spans = [];
-                        if (properties)
-                            for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
-                                if (properties[keys[i]] != null && keys[i] !== "__proto__")
-                                    this[keys[i]] = properties[keys[i]];
-                    }
-
-                    /**
-                     * InstrumentationLibrarySpans instrumentationLibrary.
-                     * @member {opentelemetry.proto.common.v1.IInstrumentationLibrary|null|undefined} instrumentationLibrary
-                     * @memberof opentelemetry.proto.trace.v1.InstrumentationLibrarySpans
-                     * @instance
-                     */
-                    InstrumentationLibrarySpans.prototype.instrumentationLibrary = null;
-
-                    /**
-                     * InstrumentationLibrarySpans spans.
-                     * @member {Array.<opentelemetry.proto.trace.v1.ISpan>} spans
-                     * @memberof opentelemetry.proto.trace.v1.InstrumentationLibrarySpans
-                     * @instance
-                     */
-                    InstrumentationLibrarySpans.prototype.spans = $util.emptyArray;
-
-                    /**
-                     * InstrumentationLibrarySpans schemaUrl.
-                     * @member {string} schemaUrl
-                     * @memberof opentelemetry.proto.trace.v1.InstrumentationLibrarySpans
-                     * @instance
-                     */
-                    InstrumentationLibrarySpans.prototype.schemaUrl = "";
-
-                    /**
-                     * Encodes the specified InstrumentationLibrarySpans message. Does not implicitly {@link opentelemetry.proto.trace.v1.InstrumentationLibrarySpans.verify|verify} messages.
-                     * @function encode
-                     * @memberof opentelemetry.proto.trace.v1.InstrumentationLibrarySpans
-                     * @static
-                     * @param {opentelemetry.proto.trace.v1.IInstrumentationLibrarySpans} message InstrumentationLibrarySpans message or plain object to encode
-                     * @param {$protobuf.Writer} [writer] Writer to encode to
-                     * @returns {$protobuf.Writer} Writer
-                     */
-                    InstrumentationLibrarySpans.encode = function encode(message, writer, q) {
-                        if (!writer)
-                            writer = $Writer.create();
-                        if (q === undefined)
-                            q = 0;
-                        if (q > $util.recursionLimit)
-                            throw Error("max depth exceeded");
-                        if (message.instrumentationLibrary != null && Object.hasOwnProperty.call(message, "instrumentationLibrary"))
-                            $root.opentelemetry.proto.common.v1.InstrumentationLibrary.encode(message.instrumentationLibrary, writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
-                        if (message.spans != null && message.spans.length)
-                            for (let i = 0; i < message.spans.length; ++i)
-                                $root.opentelemetry.proto.trace.v1.Span.encode(message.spans[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), q + 1).ldelim();
-                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
-                            writer.uint32(/* id 3, wireType 2 =*/26).string(message.schemaUrl);
-                        return writer;
-                    };
-
-                    /**
-                     * Decodes an InstrumentationLibrarySpans message from the specified reader or buffer.
-                     * @function decode
-                     * @memberof opentelemetry.proto.trace.v1.InstrumentationLibrarySpans
-                     * @static
-                     * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
-                     * @param {number} [length] Message length if known beforehand
-                     * @returns {opentelemetry.proto.trace.v1.InstrumentationLibrarySpans} InstrumentationLibrarySpans
-                     * @throws {Error} If the payload is not a reader or valid buffer
-                     * @throws {$protobuf.util.ProtocolError} If required fields are missing
-                     */
-                    InstrumentationLibrarySpans.decode = function decode(reader, length, error, long) {
-                        if (!(reader instanceof $Reader))
-                            reader = $Reader.create(reader);
-                        if (long === undefined)
-                            long = 0;
-                        if (long > $Reader.recursionLimit)
-                            throw Error("maximum nesting depth exceeded");
-                        let end, message;
-                        if (length === undefined)
-                            end = reader.len;
-                        else {
-                            end = reader.pos + length;
-                            if (end > reader.len)
-                                throw RangeError("index out of range");
-                            length = reader.len;
-                            reader.len = end;
-                        }
-                        message = new $root.opentelemetry.proto.trace.v1.InstrumentationLibrarySpans();
-                        while (reader.pos < end) {
-                            let tag = reader.uint32();
-                            if (tag === error)
-                                break;
-                            switch (tag >>> 3) {
-                            case 1: {
-                                    message.instrumentationLibrary = $root.opentelemetry.proto.common.v1.InstrumentationLibrary.decode(reader, reader.uint32(), undefined, long + 1);
-                                    break;
-                                }
-                            case 2: {
-                                    if (!(message.spans && message.spans.length))
-                                        message.spans = [];
-                                    message.spans.push($root.opentelemetry.proto.trace.v1.Span.decode(reader, reader.uint32(), undefined, long + 1));
-                                    break;
-                                }
-                            case 3: {
-                                    message.schemaUrl = reader.string();
-                                    break;
-                                }
-                            default:
-                                reader.skipType(tag & 7, long);
-                                break;
-                            }
-                        }
-                        if (length !== undefined) {
-                            if (reader.pos !== end)
-                                throw RangeError("index out of range");
-                            reader.len = length;
-                        }
-                        return message;
-                    };
-
-                    return InstrumentationLibrarySpans;
-                })();
-
                 v1.Span = (function() {
 
                     /**
@@ -1598,6 +1529,7 @@ export const opentelemetry = $root.opentelemetry = (() => {
                      * @property {Array.<opentelemetry.proto.trace.v1.Span.ILink>|null} [links] Span links
                      * @property {number|null} [droppedLinksCount] Span droppedLinksCount
                      * @property {opentelemetry.proto.trace.v1.IStatus|null} [status] Span status
+                     * @property {number|null} [flags] Span flags
                      */
 
                     /**
@@ -1739,6 +1671,14 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     Span.prototype.status = null;
 
                     /**
+                     * Span flags.
+                     * @member {number} flags
+                     * @memberof opentelemetry.proto.trace.v1.Span
+                     * @instance
+                     */
+                    Span.prototype.flags = 0;
+
+                    /**
                      * Encodes the specified Span message. Does not implicitly {@link opentelemetry.proto.trace.v1.Span.verify|verify} messages.
                      * @function encode
                      * @memberof opentelemetry.proto.trace.v1.Span
@@ -1787,6 +1727,8 @@ export const opentelemetry = $root.opentelemetry = (() => {
                             writer.uint32(/* id 14, wireType 0 =*/112).uint32(message.droppedLinksCount);
                         if (message.status != null && Object.hasOwnProperty.call(message, "status"))
                             $root.opentelemetry.proto.trace.v1.Status.encode(message.status, writer.uint32(/* id 15, wireType 2 =*/122).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(/* id 16, wireType 5 =*/133).fixed32(message.flags);
                         return writer;
                     };
 
@@ -1888,6 +1830,10 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                 }
                             case 15: {
                                     message.status = $root.opentelemetry.proto.trace.v1.Status.decode(reader, reader.uint32(), undefined, long + 1);
+                                    break;
+                                }
+                            case 16: {
+                                    message.flags = reader.fixed32();
                                     break;
                                 }
                             default:
@@ -2092,6 +2038,7 @@ export const opentelemetry = $root.opentelemetry = (() => {
                          * @property {string|null} [traceState] Link traceState
                          * @property {Array.<opentelemetry.proto.common.v1.IKeyValue>|null} [attributes] Link attributes
                          * @property {number|null} [droppedAttributesCount] Link droppedAttributesCount
+                         * @property {number|null} [flags] Link flags
                          */
 
                         /**
@@ -2151,6 +2098,14 @@ export const opentelemetry = $root.opentelemetry = (() => {
                         Link.prototype.droppedAttributesCount = 0;
 
                         /**
+                         * Link flags.
+                         * @member {number} flags
+                         * @memberof opentelemetry.proto.trace.v1.Span.Link
+                         * @instance
+                         */
+                        Link.prototype.flags = 0;
+
+                        /**
                          * Encodes the specified Link message. Does not implicitly {@link opentelemetry.proto.trace.v1.Span.Link.verify|verify} messages.
                          * @function encode
                          * @memberof opentelemetry.proto.trace.v1.Span.Link
@@ -2177,6 +2132,8 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                     $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(/* id 4, wireType 2 =*/34).fork(), q + 1).ldelim();
                             if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
                                 writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.droppedAttributesCount);
+                            if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                                writer.uint32(/* id 6, wireType 5 =*/53).fixed32(message.flags);
                             return writer;
                         };
 
@@ -2236,6 +2193,10 @@ export const opentelemetry = $root.opentelemetry = (() => {
                                         message.droppedAttributesCount = reader.uint32();
                                         break;
                                     }
+                                case 6: {
+                                        message.flags = reader.fixed32();
+                                        break;
+                                    }
                                 default:
                                     reader.skipType(tag & 7, long);
                                     break;
@@ -2253,6 +2214,24 @@ export const opentelemetry = $root.opentelemetry = (() => {
                     })();
 
                     return Span;
+                })();
+
+                /**
+                 * SpanFlags enum.
+                 * @name opentelemetry.proto.trace.v1.SpanFlags
+                 * @enum {number}
+                 * @property {number} SPAN_FLAGS_DO_NOT_USE=0 SPAN_FLAGS_DO_NOT_USE value
+                 * @property {number} SPAN_FLAGS_TRACE_FLAGS_MASK=255 SPAN_FLAGS_TRACE_FLAGS_MASK value
+                 * @property {number} SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK=256 SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK value
+                 * @property {number} SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK=512 SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK value
+                 */
+                v1.SpanFlags = (function() {
+                    const valuesById = {}, values = Object.create(valuesById);
+                    values[valuesById[0] = "SPAN_FLAGS_DO_NOT_USE"] = 0;
+                    values[valuesById[255] = "SPAN_FLAGS_TRACE_FLAGS_MASK"] = 255;
+                    values[valuesById[256] = "SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK"] = 256;
+                    values[valuesById[512] = "SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK"] = 512;
+                    return values;
                 })();
 
                 v1.Status = (function() {
