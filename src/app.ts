@@ -28,7 +28,7 @@ import { createBrowseService } from './domain/browse/browse-service.js';
 import { connectDatabase, type Database } from './storage/mongo/connect.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
 import { createAdmissionGate } from './transports/admission.js';
-import { createHttpServer } from './transports/http.js';
+import { beginDrain, createHttpServer } from './transports/http.js';
 import { otlpRoutes } from './transports/otlp/routes.js';
 import { apiKeyFromHeaders } from './transports/http-body.js';
 import { apiKeyRoutes } from './transports/rest/api-keys.js';
@@ -153,13 +153,19 @@ async function stopApp(p: {
   const deadline = Date.now() + p.timeoutMs;
   const remaining = () => Math.max(0, deadline - Date.now());
   if (p.server?.listening) {
-    const closed = new Promise<void>((resolve) => p.server!.close(() => resolve()));
-    p.server.closeIdleConnections();
-    p.logger.debug('http closed to new connections');
+    const server = p.server;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Kept-alive connections would otherwise keep bringing requests until the deadline: every response now
+    // says `Connection: close`, idle sockets are closed, and in-flight requests finish.
+    beginDrain(server);
+    // A socket can turn idle between two checks (its response done, its close not yet seen): sweep again.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    p.logger.debug('http closed to new connections, draining');
     await p.graphql?.stop().catch((err) => p.logger.warn({ err }, 'graphql stop failed'));
-    const timer = setTimeout(() => p.server!.closeAllConnections(), remaining());
+    const timer = setTimeout(() => server.closeAllConnections(), remaining());
     await closed;
     clearTimeout(timer);
+    clearInterval(sweep);
     p.logger.debug('http drained');
   }
   await p.scheduler?.stop(remaining()).catch((err) => p.logger.warn({ err }, 'job scheduler stop failed'));

@@ -82,6 +82,22 @@ export function sendError(ctx: Pick<HttpContext, 'res' | 'log' | 'requestId'>, e
   );
 }
 
+/** Servers that are shutting down, with the responses they have not finished yet. */
+const inFlightByServer = new WeakMap<Server, Set<ServerResponse>>();
+const draining = new WeakSet<Server>();
+
+/**
+ * Starts a graceful drain (the caller has already stopped accepting with server.close()): every response
+ * from now on, and every one still being prepared, carries `Connection: close`, so each kept-alive
+ * connection closes after its current request instead of taking more; idle connections are closed now.
+ * In-flight requests are left to finish.
+ */
+export function beginDrain(server: Server): void {
+  draining.add(server);
+  for (const res of inFlightByServer.get(server) ?? []) if (!res.headersSent) res.setHeader('connection', 'close');
+  server.closeIdleConnections();
+}
+
 export function createHttpServer(opts: {
   routes: Route[];
   mounts: Mount[];
@@ -91,8 +107,12 @@ export function createHttpServer(opts: {
   traced?: (path: string) => boolean;
 }): Server {
   const routes = opts.routes.map(compile);
+  const inFlight = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (draining.has(server)) res.setHeader('connection', 'close');
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -149,6 +169,7 @@ export function createHttpServer(opts: {
       : new DomainError('NOT_FOUND', `No route for ${ctx.req.method} ${path}`);
   }
 
+  inFlightByServer.set(server, inFlight);
   // Slow or idle clients must not hold sockets forever; keep-alive stays longer than typical LB idle timeouts.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
