@@ -26,6 +26,8 @@ import { createLogRepository } from './storage/mongo/log-repository.js';
 import { createLogBrowseRepository } from './storage/mongo/log-browse-repository.js';
 import { createBrowseService } from './domain/browse/browse-service.js';
 import { connectDatabase, type Database } from './storage/mongo/connect.js';
+import { withDriverErrors } from './storage/mongo/driver-errors.js';
+import { withInsertRetry } from './storage/mongo/retry.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
 import { createAdmissionGate } from './transports/admission.js';
 import { beginDrain, createHttpServer } from './transports/http.js';
@@ -55,26 +57,45 @@ export interface App {
 /** Ingestion and health paths are never traced (see http.ts); everything else is, when self-tracing is on. */
 const UNTRACED_PATHS = new Set(['/v1/traces', '/v1/otel/v1/traces', '/v1/logs', '/healthz']);
 
-export async function createApp(config: Config, logger: Logger, opts: { selfTraced?: boolean } = {}): Promise<App> {
+export interface AppOptions {
+  selfTraced?: boolean;
+  /** The database is gone for good (the embedded server could not be restarted); main.ts exits non-zero. */
+  onFatal?: (err: Error) => void;
+}
+
+export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const info = (msg: string) => logger.info(msg);
   const secrets = resolveSecrets(config, info);
-  const database = await connectDatabase(config, info);
+  const database = await connectDatabase(config, {
+    info,
+    error: (detail, msg) => logger.error(detail, msg),
+    fatal: (err) => {
+      logger.fatal({ err }, 'the embedded database cannot be restarted');
+      opts.onFatal?.(err);
+    },
+  });
+  // Every storage object leaves driver errors translated (an unreachable database is a 503 on every path).
+  const storage = <T extends object>(s: T) => withDriverErrors(s, database.available);
   let scheduler: Scheduler | undefined;
   let graphql: GraphQLTransport | undefined;
   try {
     await ensureIndexes(database.db);
-    const feedbackRepository = createFeedbackRepository(database.db);
+    const feedbackRepository = storage(createFeedbackRepository(database.db));
     // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
-    const logRepository = withFeedbackScores(createLogRepository(database.db), feedbackRepository);
-    const browseRepository = createLogBrowseRepository(database.db);
-    const exportRepository = createExportRepository(database.db);
-    const blobs = createGridFsBlobStore(database.db);
+    // Inserts are retried inside the request (idempotent by id) before a 503 is answered.
+    const logRepository = withFeedbackScores(
+      withInsertRetry(storage(createLogRepository(database.db)), { available: database.available }),
+      feedbackRepository,
+    );
+    const browseRepository = storage(createLogBrowseRepository(database.db));
+    const exportRepository = storage(createExportRepository(database.db));
+    const blobs = storage(createGridFsBlobStore(database.db));
     // The scheduler is created before the services that enqueue into it; job handlers are added below.
     const jobs: JobDefinition[] = [];
     scheduler = await createScheduler(database.db, logger, jobs, { pollIntervalMs: config.JOBS_POLL_INTERVAL_MS });
     const sched = scheduler;
     const services: Services = {
-      apiKeys: createApiKeyService(createApiKeyRepository(database.db), secrets.rootApiKey),
+      apiKeys: createApiKeyService(storage(createApiKeyRepository(database.db)), secrets.rootApiKey),
       health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
       logs: createLogService(logRepository, browseRepository),
       browse: createBrowseService(logRepository, browseRepository),
@@ -83,13 +104,13 @@ export async function createApp(config: Config, logger: Logger, opts: { selfTrac
         exports: exportRepository,
         logs: logRepository,
         blobs,
-        enqueue: (job) => sched.enqueue(EXPORT_JOB, job),
+        enqueue: storage({ enqueue: (job: { exportId: string; run: number }) => sched.enqueue(EXPORT_JOB, job) }).enqueue,
         signingSecret: secrets.signingSecret,
         urlTtlSeconds: config.EXPORT_URL_TTL_SECONDS,
       }),
       feedback: createFeedbackService(feedbackRepository),
     };
-    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: createRunClaims(database.db) }));
+    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: storage(createRunClaims(database.db)) }));
     if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
     const serveHttp = config.ROLE !== 'worker';
     let server: Server | undefined;

@@ -18,8 +18,12 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Unset: an embedded FerretDB (SQLite, data in DATA_DIR) is started. */
   MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  /** `majority` (default) or a number of members; the journal is always on. See storage/mongo/durability.ts. */
+  MONGODB_WRITE_CONCERN: z.string().regex(/^(majority|[1-9]\d?)$/, 'majority or a number of members (1-99)').default('majority'),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('logport'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** Restart attempts (0.2 s backoff, doubling) for a dead embedded database before the process exits non-zero. */
+  EMBEDDED_DB_RESTARTS: z.coerce.number().int().min(0).max(20).default(7),
   /** Unset: a random key is generated once and kept in DATA_DIR/root-api-key. */
   ROOT_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Unset: a random secret is generated once and kept in DATA_DIR/signing-secret. */

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from './config.js';
-import { createApp } from './app.js';
+import { type App, createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { startTelemetry } from './telemetry.js';
 
@@ -17,7 +17,15 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const telemetry = startTelemetry(config);
   if (telemetry.enabled) logger.info('exporting Logport\'s own traces over OTLP');
-  const app = await createApp(config, logger, { selfTraced: telemetry.enabled });
+  let app: App | undefined;
+  app = await createApp(config, logger, {
+    selfTraced: telemetry.enabled,
+    // Without its database the service can do nothing: exit non-zero so a process manager restarts it whole.
+    onFatal: () => {
+      setTimeout(() => process.exit(1), 3000).unref();
+      void (app?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+    },
+  });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -29,7 +37,7 @@ async function main(): Promise<void> {
       logger.error('graceful shutdown timed out; exiting');
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS + 2000).unref();
-    app
+    app!
       .stop()
       .then(() => telemetry.shutdown())
       .then(
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
   // A bug in one request must not take the process down; log it loudly instead.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
-  await app.listen();
+  await app!.listen();
 }
 
 main().catch((err: unknown) => {

@@ -44,9 +44,18 @@ export const ERROR_TABLE: Record<ErrorCode, { http: number; graphql: string; trp
   PAYLOAD_TOO_LARGE: { http: 413, graphql: 'PAYLOAD_TOO_LARGE', trpc: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, graphql: 'BAD_REQUEST', trpc: 'UNSUPPORTED_MEDIA_TYPE' },
   OVERLOADED: { http: 429, graphql: 'OVERLOADED', trpc: 'TOO_MANY_REQUESTS' },
-  UNAVAILABLE: { http: 503, graphql: 'UNAVAILABLE', trpc: 'INTERNAL_SERVER_ERROR' },
+  UNAVAILABLE: { http: 503, graphql: 'UNAVAILABLE', trpc: 'SERVICE_UNAVAILABLE' },
   INTERNAL: { http: 500, graphql: 'INTERNAL_SERVER_ERROR', trpc: 'INTERNAL_SERVER_ERROR' },
 };
+
+/** The longest Retry-After among errors (a response answering several operations carries one header). */
+export function retryAfterOf(errors: readonly unknown[]): number | undefined {
+  let max: number | undefined;
+  for (const e of errors) {
+    if (e instanceof DomainError && e.retryAfterSeconds !== undefined) max = Math.max(max ?? 0, e.retryAfterSeconds);
+  }
+  return max;
+}
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 

@@ -45,12 +45,22 @@ export function ensureFerretBinary(log: (msg: string) => void = () => {}): strin
 
 export interface EmbeddedDatabase {
   uri: string;
+  /** The server's process id (fault tests kill it). */
+  pid: number;
+  /** Settles when the server process exits, for whatever reason; `expected` when stop() asked for it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; expected: boolean; stderr: string }>;
   stop(): Promise<void>;
 }
 
+interface CommonOptions {
+  log?: (msg: string) => void;
+  /** host:port to listen on; default a free port on 127.0.0.1 (a restart reuses the first one). */
+  listen?: string;
+}
+
 export type EmbeddedOptions =
-  | { handler: 'sqlite'; dataDir: string; log?: (msg: string) => void }
-  | { handler: 'postgresql'; postgresUrl: string; log?: (msg: string) => void };
+  | ({ handler: 'sqlite'; dataDir: string } & CommonOptions)
+  | ({ handler: 'postgresql'; postgresUrl: string } & CommonOptions);
 
 export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const binary = ensureFerretBinary(opts.log);
@@ -62,6 +72,7 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
   } else {
     args.push('-postgresql-url', opts.postgresUrl);
   }
+  if (opts.listen) args.push('-listen', opts.listen);
   // stdin is a pipe we never write to: when this process dies, the launcher sees EOF and exits too.
   const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -82,12 +93,13 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
     });
   });
   let stopping = false;
-  child.once('exit', (code, signal) => {
-    // The database vanishing under a running service is worth a loud log with its last words.
-    if (!stopping) opts.log?.(`embedded FerretDB exited unexpectedly (code ${code}, signal ${signal}):\n${stderr}`);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; expected: boolean; stderr: string }>((done) => {
+    child.once('exit', (code, signal) => done({ code, signal, expected: stopping, stderr }));
   });
   return {
     uri,
+    pid: child.pid!,
+    exited,
     stop: () => {
       stopping = true;
       return stopChild(child);
@@ -96,7 +108,7 @@ export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<Embedd
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {

@@ -1,7 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { API_KEY_TYPES, type ApiKey, type ApiKeyRepository } from '../../domain/auth/api-key-model.js';
 import { COLLECTIONS } from './collections.js';
-import { translateDriverError } from './driver-errors.js';
 
 interface ApiKeyDoc {
   _id: string;
@@ -58,8 +57,7 @@ export function createApiKeyRepository(db: Db): ApiKeyRepository {
       await col.insertOne(toDoc(key));
     },
     async findByHash(hash) {
-      // Every authenticated request passes here first, so an unreachable database surfaces as 503 here.
-      const d = await col.findOne({ key_hash: hash }).catch((err: unknown) => Promise.reject(translateDriverError(err)));
+      const d = await col.findOne({ key_hash: hash });
       return d && fromDoc(d);
     },
     async findById(id) {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { ExportRepository, LogExport } from '../../domain/exports/export-model.js';
 import { COLLECTIONS } from './collections.js';
+import { STATE_READS } from './durability.js';
 
 /** Exports are stored close to their domain shape; `_id` carries the id and filters stay as given. */
 type ExportDoc = Omit<LogExport, 'id' | 'filters' | 'filter'> & { _id: string; filters_json: string; filter_json: string };
@@ -24,7 +25,7 @@ const fromDoc = ({ _id, filters_json, filter_json, ...rest }: ExportDoc): LogExp
 });
 
 export function createExportRepository(db: Db): ExportRepository {
-  const col: Collection<ExportDoc> = db.collection(COLLECTIONS.exports);
+  const col: Collection<ExportDoc> = db.collection(COLLECTIONS.exports, STATE_READS);
   const findById = async (id: string) => {
     const d = await col.findOne({ _id: id });
     return d && fromDoc(d);

@@ -1,10 +1,13 @@
 import type { Db } from 'mongodb';
 import type { RunClaims } from '../../domain/exports/export-model.js';
 import { COLLECTIONS } from './collections.js';
+import { STATE_READS } from './durability.js';
+import { serverNow } from './server-clock.js';
 
 interface ClaimDoc {
   _id: string;
   owner: string;
+  /** On the database server's clock (see server-clock.ts), never the worker's. */
   expiresAt: Date;
 }
 
@@ -13,10 +16,10 @@ const DUPLICATE_KEY = 11000;
 /**
  * Run claims as documents keyed by export and run: the unique _id makes the insert the atomic step (FerretDB
  * does not make findAndModify atomic). An expired claim is removed by exact match before re-inserting, so two
- * workers taking over at once still end with one owner.
+ * workers taking over at once still end with one owner. Expiry is set and checked on the database's clock.
  */
 export function createRunClaims(db: Db): RunClaims {
-  const col = db.collection<ClaimDoc>(COLLECTIONS.exportClaims);
+  const col = db.collection<ClaimDoc>(COLLECTIONS.exportClaims, STATE_READS);
   const leases = new Map<string, number>();
   const key = (exportId: string, run: number) => `${exportId}.${run}`;
   const insert = async (doc: ClaimDoc) => {
@@ -32,16 +35,18 @@ export function createRunClaims(db: Db): RunClaims {
     async claim(exportId, run, owner, leaseMs) {
       const _id = key(exportId, run);
       leases.set(owner, leaseMs);
-      const doc = { _id, owner, expiresAt: new Date(Date.now() + leaseMs) };
+      const now = await serverNow(db);
+      const doc = { _id, owner, expiresAt: new Date(now.getTime() + leaseMs) };
       if (await insert(doc)) return true;
       const current = await col.findOne({ _id });
-      if (current && current.expiresAt.getTime() > Date.now()) return false;
+      if (current && current.expiresAt.getTime() > now.getTime()) return false;
       if (current) await col.deleteOne({ _id, owner: current.owner, expiresAt: current.expiresAt });
       return insert(doc);
     },
     async renew(exportId, run, owner) {
       const leaseMs = leases.get(owner) ?? 30_000;
-      const r = await col.updateOne({ _id: key(exportId, run), owner }, { $set: { expiresAt: new Date(Date.now() + leaseMs) } });
+      const now = await serverNow(db);
+      const r = await col.updateOne({ _id: key(exportId, run), owner }, { $set: { expiresAt: new Date(now.getTime() + leaseMs) } });
       return r.matchedCount === 1;
     },
     async release(exportId, run, owner) {

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../../paths.js';
 import { apiKeyFromHeaders, bearerToken, jsonText, publicOrigin, readBody } from '../http-body.js';
 import type { Mount } from '../http.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { formatError } from './format-error.js';
+import { formatError, retryableStatusPlugin } from './format-error.js';
 import { exportResolvers } from './resolvers/exports.js';
 import { feedbackResolvers } from './resolvers/feedback.js';
 import { logResolvers } from './resolvers/logs.js';
@@ -66,7 +66,7 @@ export async function createGraphQLTransport(opts: {
     // Shutdown is ordered by app.ts; Apollo must not race it with its own signal handlers.
     stopOnTerminationSignals: false,
     validationRules: protectionRules,
-    plugins: opts.production ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [retryableStatusPlugin, ...(opts.production ? [ApolloServerPluginLandingPageDisabled()] : [])],
   });
   await apollo.start();
   let wsCleanup: { dispose(): void | Promise<void> } | undefined;

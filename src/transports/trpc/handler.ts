@@ -1,4 +1,5 @@
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { retryAfterOf } from '../../domain/errors.js';
 import type { Services } from '../../domain/services.js';
 import { apiKeyFromHeaders } from '../http-body.js';
 import type { Mount } from '../http.js';
@@ -10,6 +11,11 @@ export function createTrpcMount(services: Services, bodyLimit: number, publicUrl
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: bodyLimit,
+    // 429/503 answers tell clients when to come back, as on REST.
+    responseMeta({ errors }) {
+      const seconds = retryAfterOf(errors.map((e) => e.cause));
+      return seconds === undefined ? {} : { headers: { 'retry-after': String(seconds) } };
+    },
     createContext: ({ req }): TrpcContext => {
       let actor: ReturnType<TrpcContext['actor']> | undefined;
       const key = apiKeyFromHeaders(req.headers);
