@@ -11,6 +11,11 @@ import { createFeedbackService } from './domain/feedback/feedback-service.js';
 import { withFeedbackScores } from './domain/feedback/with-feedback-scores.js';
 import { createFeedbackRepository } from './storage/mongo/feedback-repository.js';
 import { feedbackRoutes } from './transports/rest/feedback.js';
+import { analyticsRoutes } from './transports/rest/analytics.js';
+import { createAnalyticsService } from './domain/analytics/analytics-service.js';
+import { createRollupWriter } from './domain/analytics/rollup-writer.js';
+import { withRollups } from './domain/analytics/with-rollups.js';
+import { createRollupRepository } from './storage/mongo/rollup-repository.js';
 import { EXPORT_JOB, exportJob } from './jobs/export-job.js';
 import { createExportRepository } from './storage/mongo/export-repository.js';
 import { createGridFsBlobStore } from './storage/mongo/gridfs-blob-store.js';
@@ -83,8 +88,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const feedbackRepository = storage(createFeedbackRepository(database.db));
     // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
     // Inserts are retried inside the request (idempotent by id) before a 503 is answered.
+    const rollups = storage(createRollupRepository(database.db));
+    // Inserts also feed the analytics rollups (new logs only, once per batch).
     const logRepository = withFeedbackScores(
-      withInsertRetry(storage(createLogRepository(database.db)), { available: database.available }),
+      withRollups(withInsertRetry(storage(createLogRepository(database.db)), { available: database.available }), createRollupWriter(rollups)),
       feedbackRepository,
     );
     const browseRepository = storage(createLogBrowseRepository(database.db));
@@ -109,6 +116,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         urlTtlSeconds: config.EXPORT_URL_TTL_SECONDS,
       }),
       feedback: createFeedbackService(feedbackRepository),
+      analytics: createAnalyticsService({ rollups, logs: logRepository, feedback: feedbackRepository }),
     };
     sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: storage(createRunClaims(database.db)) }));
     if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
@@ -125,7 +133,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...webAppRoutes()],
+        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...analyticsRoutes(deps), ...webAppRoutes()],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });

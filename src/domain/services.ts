@@ -1,3 +1,4 @@
+import type { AnalyticsService } from './analytics/analytics-service.js';
 import type { ApiKeyService } from './auth/api-keys.js';
 import type { ExportService } from './exports/export-service.js';
 import type { FeedbackService } from './feedback/feedback-service.js';
@@ -15,4 +16,5 @@ export interface Services {
   exports: ExportService;
   browse: BrowseService;
   feedback: FeedbackService;
+  analytics: AnalyticsService;
 }

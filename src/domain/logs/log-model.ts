@@ -50,8 +50,11 @@ export interface Trace {
 }
 
 export interface LogRepository {
-  /** Inserts, silently keeping the first copy of any id that already exists (idempotent retries). */
-  insertMany(records: LogRecord[]): Promise<void>;
+  /**
+   * Inserts, silently keeping the first copy of any id that already exists (idempotent retries).
+   * Returns the records that were newly stored (not the duplicates): analytics counts exactly those.
+   */
+  insertMany(records: LogRecord[]): Promise<LogRecord[]>;
   findById(id: string): Promise<LogRecord | null>;
   findByTrace(workspaceId: string, traceId: string, limit: number): Promise<LogRecord[]>;
   deleteCreatedBefore(cutoff: Date): Promise<number>;

@@ -17,6 +17,7 @@ export function createLogRepository(db: Db): LogRepository {
       withSpan('db logs.insertMany', { ...DB_ATTRS, 'db.operation.batch.size': records.length }, async () => {
         try {
           await col.insertMany(records.map(toLogDoc), { ordered: false });
+          return records;
         } catch (err) {
           // Ids already stored are retries of the same logs: keep the first copy. Anything else is a failure.
           const onlyDuplicates =
@@ -25,6 +26,9 @@ export function createLogRepository(db: Db): LogRepository {
             err.writeErrors.length > 0 &&
             err.writeErrors.every((e) => e.code === DUPLICATE_KEY);
           if (!onlyDuplicates) throw translateDriverError(err);
+          // Unordered inserts report each refused document by its index in the batch; the rest were stored.
+          const refused = new Set((err as MongoBulkWriteError & { writeErrors: { index: number }[] }).writeErrors.map((e) => e.index));
+          return records.filter((_r, i) => !refused.has(i));
         }
       }),
     findById: (id) =>

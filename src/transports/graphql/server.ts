@@ -15,6 +15,7 @@ import { createContext, type GraphQLContext } from './context.js';
 import { formatError, retryableStatusPlugin } from './format-error.js';
 import { exportResolvers } from './resolvers/exports.js';
 import { feedbackResolvers } from './resolvers/feedback.js';
+import { analyticsResolvers } from './resolvers/analytics.js';
 import { logResolvers } from './resolvers/logs.js';
 import { viewerResolvers } from './resolvers/viewer.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
@@ -32,7 +33,7 @@ export function loadSchema(): GraphQLSchema {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
   return makeExecutableSchema({
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers, feedbackResolvers],
+    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers, feedbackResolvers, analyticsResolvers],
   });
 }
 

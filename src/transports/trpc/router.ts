@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseLogFilter } from '../../domain/logs/log-filter.js';
 import { exportView } from '../export-view.js';
 import { feedbackBody, feedbackView } from '../feedback-view.js';
+import { parseAnalyticsFilter, parseGroupPage } from '../../domain/analytics/analytics-input.js';
 import { publicOrigin } from '../http-body.js';
 import { logView, traceView } from '../log-view.js';
 import { authedProcedure, router } from './trpc.js';
@@ -57,6 +58,20 @@ export const appRouter = router({
     forTrace: authedProcedure
       .input(z.object({ traceId: z.string().min(1).max(2048), workspaceId }))
       .query(async ({ ctx, input }) => (await ctx.services.feedback.forTrace(ctx.actor, { traceId: input.traceId, workspaceId: input.workspaceId })).map(feedbackView)),
+  }),
+  // The same figures as REST /v1/analytics and GraphQL `analytics`, as Portkey's JSON shapes.
+  analytics: router({
+    graph: authedProcedure
+      .input(z.object({ name: z.string().min(1).max(64), filter: z.unknown(), workspaceId }))
+      .query(async ({ ctx, input }) => ctx.services.analytics.graph(ctx.actor, input.name, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId })),
+    group: authedProcedure
+      .input(z.object({ by: z.string().min(1).max(64), metadataKey: z.string().min(1).max(256).optional(), filter: z.unknown(), currentPage: z.number().optional(), pageSize: z.number().optional(), workspaceId }))
+      .query(async ({ ctx, input }) =>
+        ctx.services.analytics.group(ctx.actor, input.by, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId, page: parseGroupPage(input), ...(input.metadataKey && { metadataKey: input.metadataKey }) }),
+      ),
+    cacheSummary: authedProcedure
+      .input(z.object({ filter: z.unknown(), workspaceId }))
+      .query(async ({ ctx, input }) => ctx.services.analytics.cacheSummary(ctx.actor, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId })),
   }),
   traces: router({
     get: authedProcedure

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LogView } from '../../log-view.js';
 import type { FeedbackView } from '../../feedback-view.js';
+import type { AnalyticsInput } from '../../../domain/analytics/analytics-service.js';
 import type { LogExport as DomainLogExport } from '../../../domain/exports/export-model.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -18,6 +19,32 @@ export type Scalars = {
   DateTime: { input: Date | string; output: Date | string; }
   /** Any JSON value: objects, arrays, strings, numbers, booleans or null. */
   JSON: { input: unknown; output: unknown; }
+};
+
+/** The figures of Portkey's /v1/analytics, each as Portkey's JSON response (REST and tRPC answer the same). */
+export type Analytics = {
+  __typename?: 'Analytics';
+  /** Cache summary (hits are zero: Logport sees no gateway cache), with the request count. */
+  cacheSummary: Scalars['JSON']['output'];
+  /** A graph by name: requests, cost, latency, tokens, users, users/requests, errors, errors/rate, errors/stacks, errors/status-codes, requests/rescued, cache/hit-rate, cache/latency, feedbacks, feedbacks/scores, feedbacks/weighted, feedbacks/ai-models. */
+  graph: Scalars['JSON']['output'];
+  /** A grouped list: users, ai-models, workspaces, or metadata (with `metadataKey`). `currentPage` counts from 0. */
+  group: Scalars['JSON']['output'];
+};
+
+
+/** The figures of Portkey's /v1/analytics, each as Portkey's JSON response (REST and tRPC answer the same). */
+export type AnalyticsGraphArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/** The figures of Portkey's /v1/analytics, each as Portkey's JSON response (REST and tRPC answer the same). */
+export type AnalyticsGroupArgs = {
+  by: Scalars['String']['input'];
+  currentPage?: InputMaybe<Scalars['Int']['input']>;
+  metadataKey?: InputMaybe<Scalars['String']['input']>;
+  pageSize?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A new export. */
@@ -366,6 +393,8 @@ export type PageInfo = {
  */
 export type Query = {
   __typename?: 'Query';
+  /** Portkey's analytics over the logs matching `filter` (its `from` and `to` are required). Needs `logs.list`. */
+  analytics: Analytics;
   /** A log (or OTLP span) by Logport id, or by the client's own idempotency id. Null when missing or in another workspace. */
   log: Maybe<Log>;
   /** An export by id; null when missing or in another workspace. */
@@ -396,6 +425,16 @@ export type Query = {
   traces: TraceConnection;
   /** The API key making this request: who it is and what it may do. */
   viewer: Viewer;
+};
+
+
+/**
+ * The entry point for reads. Every field requires an API key (x-portkey-api-key or Authorization: Bearer;
+ * over WebSocket, connectionParams.apiKey).
+ */
+export type QueryAnalyticsArgs = {
+  filter: LogFilter;
+  workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -698,6 +737,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Analytics: ResolverTypeWrapper<AnalyticsInput>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateExportInput: CreateExportInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -738,6 +778,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Analytics: AnalyticsInput;
   Boolean: Scalars['Boolean']['output'];
   CreateExportInput: CreateExportInput;
   DateTime: Scalars['DateTime']['output'];
@@ -767,6 +808,12 @@ export type ResolversParentTypes = {
   TraceSummary: TraceSummary;
   UpdateExportInput: UpdateExportInput;
   Viewer: Viewer;
+};
+
+export type AnalyticsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Analytics'] = ResolversParentTypes['Analytics']> = {
+  cacheSummary?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  graph?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<AnalyticsGraphArgs, 'name'>>;
+  group?: Resolver<ResolversTypes['JSON'], ParentType, ContextType, RequireFields<AnalyticsGroupArgs, 'by'>>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -866,6 +913,7 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  analytics?: Resolver<ResolversTypes['Analytics'], ParentType, ContextType, RequireFields<QueryAnalyticsArgs, 'filter'>>;
   log?: Resolver<Maybe<ResolversTypes['Log']>, ParentType, ContextType, RequireFields<QueryLogArgs, 'id'>>;
   logExport?: Resolver<Maybe<ResolversTypes['LogExport']>, ParentType, ContextType, RequireFields<QueryLogExportArgs, 'id'>>;
   logExports?: Resolver<Array<ResolversTypes['LogExport']>, ParentType, ContextType, Partial<QueryLogExportsArgs>>;
@@ -925,6 +973,7 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  Analytics?: AnalyticsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Feedback?: FeedbackResolvers<ContextType>;
   JSON?: GraphQLScalarType;

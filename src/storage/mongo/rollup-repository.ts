@@ -1,0 +1,188 @@
+import type { Collection, Db } from 'mongodb';
+import { type Histogram, latencyBucket } from '../../domain/analytics/latency-histogram.js';
+import { type Cell, ENTRY_SPAN_MS, LEVELS, parseComboKey, parseUserKey, type RollupStore, type Stats, type UserCell } from '../../domain/analytics/rollup-model.js';
+import { COLLECTIONS } from './collections.js';
+
+/**
+ * Rollup documents, each read and written by exact `_id` (the only lookup FerretDB serves without decoding the
+ * whole collection). Layout, per workspace:
+ * - `ws|0|<day ms>|c`, `|l`, `|u`: hour cells of a UTC day: stats, latency histograms and users in three
+ *   documents, so a 30-day cost graph decodes 31 small documents and never the histograms;
+ * - `ws|1|<hour ms>`: minute cells of an hour, and `ws|2|<minute ms>`: second cells of a minute (stats,
+ *   histograms and users together: only the edges of a range read them);
+ * - `ws|e|<second ms>`: the logs of one second as single entries (by log id, so rewriting one is harmless).
+ * Inside a document: `c.<cell index>.<combo>.{n,e,c,rt,ct,tt,ls,ln}`, `l.<cell index>.<combo>.<bucket>`,
+ * `u.<cell index>.<user>.{n,c}`; combos and users are encoded to be safe field names.
+ */
+interface StatsDoc {
+  n?: number;
+  e?: number;
+  c?: number;
+  rt?: number;
+  ct?: number;
+  tt?: number;
+  ls?: number;
+  ln?: number;
+}
+interface EntryDoc extends StatsDoc {
+  t: number;
+  k: string;
+  u?: string;
+  l?: number;
+}
+interface RollupDoc {
+  _id: string;
+  c?: Record<string, Record<string, StatsDoc>>;
+  l?: Record<string, Record<string, Record<string, number>>>;
+  u?: Record<string, Record<string, { n: number; c: number }>>;
+  e?: Record<string, EntryDoc>;
+  w?: Record<string, boolean>;
+}
+
+type Part = 'c' | 'l' | 'u';
+const docStart = (t: number, span: number) => t - (t % span);
+/** Level 0 keeps each part in its own document; finer levels keep them together. */
+const docId = (ws: string, level: number, start: number, part: Part) => (level === 0 ? `${ws}|0|${start}|${part}` : `${ws}|${level}|${start}`);
+const entryDocId = (ws: string, second: number) => `${ws}|e|${second}`;
+const WORKSPACES_ID = 'workspaces';
+
+const toStatsDoc = (s: Stats): StatsDoc => ({ n: s.n, e: s.e, c: s.cost, rt: s.reqTokens, ct: s.resTokens, tt: s.totTokens, ls: s.latSum, ln: s.latN });
+const fromStatsDoc = (d: StatsDoc): Stats => ({ n: d.n ?? 0, e: d.e ?? 0, cost: d.c ?? 0, reqTokens: d.rt ?? 0, resTokens: d.ct ?? 0, totTokens: d.tt ?? 0, latSum: d.ls ?? 0, latN: d.ln ?? 0 });
+
+export function createRollupRepository(db: Db): RollupStore {
+  const col: Collection<RollupDoc> = db.collection(COLLECTIONS.analyticsRollups);
+  const knownWorkspaces = new Set<string>();
+
+  async function fetch(ids: string[]): Promise<Map<string, RollupDoc>> {
+    const docs = await Promise.all(ids.map((id) => col.findOne({ _id: id })));
+    return new Map(docs.filter((d): d is RollupDoc => d !== null).map((d) => [d._id, d]));
+  }
+
+  return {
+    async apply(delta) {
+      const updates = new Map<string, { $inc: Record<string, number>; $set: Record<string, unknown> }>();
+      const update = (id: string) => {
+        let u = updates.get(id);
+        if (!u) updates.set(id, (u = { $inc: {}, $set: {} }));
+        return u;
+      };
+      for (const cell of delta.cells.values()) {
+        const lv = LEVELS[cell.level]!;
+        const start = docStart(cell.t, lv.spanMs);
+        const idx = (cell.t - start) / lv.unitMs;
+        const inc = update(docId(cell.workspaceId, cell.level, start, 'c')).$inc;
+        for (const [f, v] of Object.entries(toStatsDoc(cell.stats))) if (v) inc[`c.${idx}.${cell.combo}.${f}`] = v;
+        if (cell.hist.size) {
+          const hinc = update(docId(cell.workspaceId, cell.level, start, 'l')).$inc;
+          for (const [b, n] of cell.hist) hinc[`l.${idx}.${cell.combo}.${b}`] = n;
+        }
+      }
+      for (const u of delta.users.values()) {
+        const lv = LEVELS[u.level]!;
+        const start = docStart(u.t, lv.spanMs);
+        const inc = update(docId(u.workspaceId, u.level, start, 'u')).$inc;
+        inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.n`] = u.n;
+        if (u.cost) inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.c`] = u.cost;
+      }
+      for (const e of delta.entries) {
+        const s = toStatsDoc(e.stats);
+        const entry: EntryDoc = { t: e.t, k: e.combo, ...(e.user && { u: e.user }), c: s.c, rt: s.rt, ct: s.ct, tt: s.tt, ...(e.latency !== undefined && { l: e.latency }) };
+        update(entryDocId(e.workspaceId, docStart(e.t, ENTRY_SPAN_MS))).$set[`e.${e.id.replace(/\./g, '%2E')}`] = entry;
+      }
+      const fresh = [...delta.workspaces].filter((w) => !knownWorkspaces.has(w));
+      if (fresh.length) {
+        const set = update(WORKSPACES_ID).$set;
+        for (const w of fresh) set[`w.${encodeURIComponent(w).replace(/\./g, '%2E')}`] = true;
+      }
+      await Promise.all(
+        [...updates].map(([id, u]) => {
+          const op: Record<string, unknown> = {};
+          if (Object.keys(u.$inc).length) op.$inc = u.$inc;
+          if (Object.keys(u.$set).length) op.$set = u.$set;
+          return col.updateOne({ _id: id }, op, { upsert: true });
+        }),
+      );
+      for (const w of fresh) knownWorkspaces.add(w);
+    },
+
+    async readCells(ws, reads, parts) {
+      const wanted: { id: string; level: number; start: number; from: number; to: number; part: Part }[] = [];
+      for (const r of reads) {
+        const lv = LEVELS[r.level]!;
+        for (let start = docStart(r.from, lv.spanMs); start < r.to; start += lv.spanMs) {
+          const partsHere: Part[] = r.level === 0 ? ['c', ...(parts.hist ? ['l' as const] : []), ...(parts.users ? ['u' as const] : [])] : ['c'];
+          for (const part of partsHere) wanted.push({ id: docId(ws, r.level, start, part), level: r.level, start, from: r.from, to: r.to, part });
+        }
+      }
+      const docs = await fetch([...new Set(wanted.map((w) => w.id))]);
+      const cells: Cell[] = [];
+      const users: UserCell[] = [];
+      // Cells are keyed by level, start and combo so histograms (level 0: another document) join their stats.
+      const byKey = new Map<string, Cell>();
+      const inRange = (w: (typeof wanted)[number], idx: string) => {
+        const t = w.start + Number(idx) * LEVELS[w.level]!.unitMs;
+        return t >= w.from && t < w.to ? t : undefined;
+      };
+      // Stats first, then histograms and users of the same cells.
+      for (const w of wanted.filter((x) => x.part === 'c')) {
+        const d = docs.get(w.id);
+        for (const [idx, combos] of Object.entries(d?.c ?? {})) {
+          const t = inRange(w, idx);
+          if (t === undefined) continue;
+          for (const [k, s] of Object.entries(combos)) {
+            const cell: Cell = { t, combo: parseComboKey(k), stats: fromStatsDoc(s) };
+            byKey.set(`${w.level}|${t}|${k}`, cell);
+            cells.push(cell);
+          }
+        }
+      }
+      for (const w of wanted) {
+        const d = docs.get(w.id);
+        if (!d) continue;
+        if (parts.hist && (w.part === 'l' || w.level > 0)) {
+          for (const [idx, combos] of Object.entries(d.l ?? {})) {
+            const t = inRange(w, idx);
+            if (t === undefined) continue;
+            for (const [k, buckets] of Object.entries(combos)) {
+              const cell = byKey.get(`${w.level}|${t}|${k}`);
+              if (cell) cell.hist = new Map(Object.entries(buckets).map(([b, n]) => [Number(b), n])) as Histogram;
+            }
+          }
+        }
+        if (parts.users && (w.part === 'u' || w.level > 0)) {
+          for (const [idx, us] of Object.entries(d.u ?? {})) {
+            const t = inRange(w, idx);
+            if (t === undefined) continue;
+            for (const [u, v] of Object.entries(us)) users.push({ t, user: parseUserKey(u), n: v.n, cost: v.c ?? 0 });
+          }
+        }
+      }
+      return { cells, users };
+    },
+
+    async readEntries(ws, ranges) {
+      const docs = await fetch([...new Set(ranges.map((r) => entryDocId(ws, docStart(r.from, ENTRY_SPAN_MS))))]);
+      const cells: Cell[] = [];
+      const users: UserCell[] = [];
+      for (const r of ranges) {
+        const d = docs.get(entryDocId(ws, docStart(r.from, ENTRY_SPAN_MS)));
+        for (const e of Object.values(d?.e ?? {})) {
+          if (e.t < r.from || e.t >= r.to) continue;
+          const combo = parseComboKey(e.k);
+          const hasLat = typeof e.l === 'number';
+          const stats: Stats = { n: 1, e: combo.ok ? 0 : 1, cost: e.c ?? 0, reqTokens: e.rt ?? 0, resTokens: e.ct ?? 0, totTokens: e.tt ?? 0, latSum: hasLat ? e.l! : 0, latN: hasLat ? 1 : 0 };
+          cells.push({ t: e.t, combo, stats, ...(hasLat && { hist: singleHist(e.l!) }) });
+          if (e.u) users.push({ t: e.t, user: parseUserKey(e.u), n: 1, cost: stats.cost });
+        }
+      }
+      return { cells, users };
+    },
+
+    async workspaces() {
+      const d = await col.findOne({ _id: WORKSPACES_ID });
+      return Object.keys(d?.w ?? {}).map(decodeURIComponent);
+    },
+  };
+}
+
+const singleHist = (ms: number): Histogram => new Map([[latencyBucket(ms), 1]]);
