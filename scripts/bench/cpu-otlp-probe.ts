@@ -17,6 +17,7 @@ let sink = 0;
 const repo = {
   async insertMany(records: LogRecord[]) {
     for (const r of records) sink += BSON.serialize(toLogDoc(r)).length;
+    return records;
   },
 } as LogRepository;
 const actor = { keyId: 'k', name: 'k', kind: 'organisation' as const, organisationId: 'o', scopes: new Set(['logs.write']), isRoot: true };
