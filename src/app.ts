@@ -26,7 +26,8 @@ import { retentionJob } from './jobs/retention-job.js';
 import { createScheduler, type JobDefinition, type Scheduler } from './jobs/scheduler.js';
 import { resolveSecrets } from './secrets.js';
 import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
-import { ensureIndexes } from './storage/mongo/collections.js';
+import { createIndexBuildTracker, ensureServiceIndexes } from './storage/mongo/collections.js';
+import type { IndexBuildTracker } from './storage/mongo/index-builder.js';
 import { createLogRepository } from './storage/mongo/log-repository.js';
 import { createLogBrowseRepository } from './storage/mongo/log-browse-repository.js';
 import { createBrowseService } from './domain/browse/browse-service.js';
@@ -48,6 +49,8 @@ import { VERSION } from './version.js';
 
 export interface App {
   services: Services;
+  /** Background index builds (state shown by /healthz). */
+  indexBuilds: IndexBuildTracker;
   scheduler: Scheduler;
   database: Database;
   /** Set when the role serves HTTP (api or all). */
@@ -84,7 +87,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   let scheduler: Scheduler | undefined;
   let graphql: GraphQLTransport | undefined;
   try {
-    await ensureIndexes(database.db);
+    // Unique indexes are in place before serving; others build in the background (state in /healthz).
+    const indexLog = logger.child({ component: 'indexes' });
+    const indexBuilds = createIndexBuildTracker(indexLog);
+    await ensureServiceIndexes(database.db, indexBuilds, indexLog);
     const feedbackRepository = storage(createFeedbackRepository(database.db));
     // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
     // Inserts are retried inside the request (idempotent by id) before a 503 is answered.
@@ -103,7 +109,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const sched = scheduler;
     const services: Services = {
       apiKeys: createApiKeyService(storage(createApiKeyRepository(database.db)), secrets.rootApiKey),
-      health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE }),
+      health: createHealthService({ ping: database.ping, version: VERSION, role: config.ROLE, indexes: indexBuilds.status }),
       logs: createLogService(logRepository, browseRepository),
       browse: createBrowseService(logRepository, browseRepository),
       traces: createTraceService(logRepository),
@@ -142,6 +148,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
 
     const app: App = {
       services,
+      indexBuilds,
       scheduler,
       database,
       server,

@@ -4,13 +4,15 @@ export interface Health {
   version: string;
   uptime_seconds: number;
   role: string;
+  /** Background index builds: readiness does not wait for them, operators can. */
+  indexes: { state: 'ready' | 'building' | 'failed'; pending: string[]; failed: string[] };
 }
 
 export interface HealthService {
   check(): Promise<Health>;
 }
 
-export function createHealthService(deps: { ping(): Promise<boolean>; version: string; role: string }): HealthService {
+export function createHealthService(deps: { ping(): Promise<boolean>; version: string; role: string; indexes?: () => Health['indexes'] }): HealthService {
   const started = Date.now();
   return {
     async check() {
@@ -21,6 +23,7 @@ export function createHealthService(deps: { ping(): Promise<boolean>; version: s
         version: deps.version,
         uptime_seconds: Math.round((Date.now() - started) / 1000),
         role: deps.role,
+        indexes: deps.indexes?.() ?? { state: 'ready', pending: [], failed: [] },
       };
     },
   };

@@ -18,7 +18,7 @@ const OP_MSG = 2013;
 
 /** Reads whole wire messages out of a byte stream. */
 function framer(onMessage: (msg: Buffer) => void) {
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   return (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     while (buf.length >= 4) {

@@ -1,4 +1,7 @@
-import type { Db, IndexDescription } from 'mongodb';
+import type { Db } from 'mongodb';
+import { ensureIndexes, type IndexBuildTracker, type IndexLog, type IndexSpec } from './index-builder.js';
+
+export { ensureIndexes, createIndexBuildTracker, type IndexSpec } from './index-builder.js';
 
 export const COLLECTIONS = {
   apiKeys: 'api_keys',
@@ -15,7 +18,7 @@ export const COLLECTIONS = {
  * Every index the service relies on. createIndexes is idempotent, so this runs at every start-up;
  * only features both MongoDB and FerretDB 1.24 support are used (no partial, TTL or text indexes).
  */
-const INDEXES: Record<string, IndexDescription[]> = {
+export const INDEXES: Record<string, IndexSpec[]> = {
   [COLLECTIONS.apiKeys]: [
     { key: { key_hash: 1 }, name: 'key_hash_unique', unique: true },
     { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' },
@@ -36,22 +39,7 @@ const INDEXES: Record<string, IndexDescription[]> = {
   'export_files.chunks': [{ key: { files_id: 1, n: 1 }, name: 'files_id_1_n_1', unique: true }],
 };
 
-export async function ensureIndexes(db: Db): Promise<void> {
-  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
-  for (const [name, indexes] of Object.entries(INDEXES)) {
-    if (!existing.has(name)) {
-      try {
-        await db.createCollection(name);
-      } catch (err) {
-        // Another process created it between our list and create.
-        if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err;
-      }
-    }
-    // One at a time, and only missing ones: FerretDB 1.24 panics on a multi-index createIndexes whose
-    // indexes already exist.
-    const present = new Set((await db.collection(name).listIndexes().toArray()).map((i) => i.name as string));
-    for (const index of indexes) {
-      if (!present.has(index.name!)) await db.collection(name).createIndexes([index]);
-    }
-  }
+/** The service's fixed collections and their indexes (see index-builder.ts for how they are applied). */
+export function ensureServiceIndexes(db: Db, tracker: IndexBuildTracker, log?: IndexLog): Promise<void> {
+  return ensureIndexes(db, INDEXES, tracker, log);
 }
