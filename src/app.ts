@@ -23,7 +23,7 @@ import { createRunClaims } from './storage/mongo/run-claims.js';
 import { exportRoutes } from './transports/rest/exports.js';
 import type { Services } from './domain/services.js';
 import { retentionJob } from './jobs/retention-job.js';
-import { createScheduler, type JobDefinition, type Scheduler } from './jobs/scheduler.js';
+import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { resolveSecrets } from './secrets.js';
 import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
 import { createIndexBuildTracker, ensureServiceIndexes } from './storage/mongo/collections.js';
@@ -61,7 +61,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Wiring only: config -> database -> repositories -> services -> transports. */
 /** Ingestion and health paths are never traced (see http.ts); everything else is, when self-tracing is on. */
 const UNTRACED_PATHS = new Set(['/v1/traces', '/v1/otel/v1/traces', '/v1/logs', '/healthz']);
 
@@ -71,6 +70,7 @@ export interface AppOptions {
   onFatal?: (err: Error) => void;
 }
 
+/** Wiring only: config -> database -> repositories -> services -> transports. */
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const info = (msg: string) => logger.info(msg);
   const secrets = resolveSecrets(config, info);
@@ -104,8 +104,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const exportRepository = storage(createExportRepository(database.db));
     const blobs = storage(createGridFsBlobStore(database.db));
     // The scheduler is created before the services that enqueue into it; job handlers are added below.
-    const jobs: JobDefinition[] = [];
-    scheduler = await createScheduler(database.db, logger, jobs, { pollIntervalMs: config.JOBS_POLL_INTERVAL_MS });
+    scheduler = await createScheduler(database.db, logger, { pollIntervalMs: config.JOBS_POLL_INTERVAL_MS });
     const sched = scheduler;
     const services: Services = {
       apiKeys: createApiKeyService(storage(createApiKeyRepository(database.db)), secrets.rootApiKey),
@@ -131,7 +130,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     if (serveHttp) {
       const deps: RestDeps = {
         services,
-        authenticate: (ctx) => services.apiKeys.authenticate(apiKeyFromHeaders(ctx.req.headers)),
         limits: { json: config.MAX_BODY_BYTES, otlp: config.OTLP_MAX_BODY_BYTES },
         ingestGate: createAdmissionGate(config.MAX_INFLIGHT_INGEST),
         publicUrl: config.PUBLIC_URL,
@@ -139,6 +137,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
+        authenticate: (req) => services.apiKeys.authenticate(apiKeyFromHeaders(req.headers)),
         routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...analyticsRoutes(deps), ...webAppRoutes()],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,

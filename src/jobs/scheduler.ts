@@ -27,7 +27,7 @@ export interface Scheduler {
 }
 
 /** Agenda on the same database. The API role only enqueues; workers lock and run jobs. */
-export async function createScheduler(db: Db, logger: Logger, definitions: JobDefinition[], opts: { pollIntervalMs: number }): Promise<Scheduler> {
+export async function createScheduler(db: Db, logger: Logger, opts: { pollIntervalMs: number }): Promise<Scheduler> {
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: COLLECTIONS.jobs }),
     processEvery: opts.pollIntervalMs,
@@ -53,7 +53,6 @@ export async function createScheduler(db: Db, logger: Logger, definitions: JobDe
       { lockLifetime: def.lockLifetimeMs ?? 60_000, ...(def.backoff && { backoff: def.backoff }) },
     );
   };
-  definitions.forEach(define);
   let started = false;
   return {
     agenda,

@@ -57,6 +57,12 @@ export function apiKeyFromHeaders(headers: IncomingMessage['headers']): string |
   return bearerToken(headers.authorization);
 }
 
+/** Organisation keys choose a workspace with ?workspace_id= or the x-portkey-workspace-id header. */
+export function requestedWorkspace(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  const header = req.headers['x-portkey-workspace-id'];
+  return query.get('workspace_id') ?? (typeof header === 'string' && header.trim() ? header.trim() : undefined);
+}
+
 /** The token of an `Authorization: Bearer <token>` value (HTTP header or WebSocket connectionParams). */
 export function bearerToken(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

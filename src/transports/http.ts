@@ -4,7 +4,9 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Logger } from 'pino';
 import { tracer } from '../telemetry.js';
+import type { Actor } from '../domain/auth/actor.js';
 import { DomainError, ERROR_TABLE } from '../domain/errors.js';
+import { requestedWorkspace } from './http-body.js';
 
 /**
  * The single HTTP server: a small route table for REST/OTLP/health, plus mounts for GraphQL and tRPC.
@@ -20,22 +22,33 @@ export interface HttpContext {
   log: Logger;
 }
 
-export type RouteHandler = (ctx: HttpContext) => Promise<void>;
-export interface Route {
-  method: string;
-  path: string;
-  handler: RouteHandler;
+/** A request whose API key was checked before its handler ran. */
+export interface AuthedContext extends HttpContext {
+  actor: Actor;
+  /** The workspace an organisation key asked for (`?workspace_id=` or `x-portkey-workspace-id`), if any. */
+  workspaceId: string | undefined;
 }
+
+export type RouteHandler = (ctx: HttpContext) => Promise<void>;
+
+/**
+ * Every route declares how it is authorised: `key` routes get an authenticated actor before the handler
+ * runs (401 otherwise); `signature` routes check a signed URL themselves; `none` routes are public.
+ */
+export type Route = { method: string; path: string } & (
+  | { auth: 'key'; handler: (ctx: AuthedContext) => Promise<void> }
+  | { auth: 'signature' | 'none'; handler: RouteHandler }
+);
 /** A mount owns every path under its prefix (GraphQL, tRPC). */
 export interface Mount {
   prefix: string;
   handler: RouteHandler;
 }
 
-interface CompiledRoute extends Route {
+type CompiledRoute = Route & {
   regex: RegExp;
   names: string[];
-}
+};
 
 function compile(route: Route): CompiledRoute {
   const names: string[] = [];
@@ -102,6 +115,8 @@ export function createHttpServer(opts: {
   routes: Route[];
   mounts: Mount[];
   logger: Logger;
+  /** Resolves the API key a request carries into an actor; throws UNAUTHENTICATED. */
+  authenticate(req: IncomingMessage): Promise<Actor>;
   /** Paths whose requests get a server span when self-tracing is on. Ingestion paths say no: tracing
    * them while exporting to ourselves would loop. */
   traced?: (path: string) => boolean;
@@ -162,7 +177,9 @@ export function createHttpServer(opts: {
       }
       // Name self-traced spans by route, not by raw path, so ids do not explode span-name cardinality.
       trace.getActiveSpan()?.updateName(`${route.method} ${route.path}`);
-      return route.handler(ctx);
+      if (route.auth !== 'key') return route.handler(ctx);
+      const actor = await opts.authenticate(ctx.req);
+      return route.handler({ ...ctx, actor, workspaceId: requestedWorkspace(ctx.req, ctx.query) });
     }
     throw pathMatched
       ? new DomainError('METHOD_NOT_ALLOWED', `Method ${ctx.req.method} is not allowed on ${path}`)

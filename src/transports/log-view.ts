@@ -1,9 +1,14 @@
 import type { LogRecord, Trace, TraceNode } from '../domain/logs/log-model.js';
 import { parseStoredBody } from '../domain/logs/stored-body.js';
 
-/** The camelCase Log shape shared by the typed APIs (GraphQL and tRPC). Dates are ISO strings. */
+/**
+ * The camelCase Log shape shared by the typed APIs (GraphQL and tRPC). Dates are ISO strings.
+ * Bodies are parsed only when read (GraphQL reads them only when selected) and then kept.
+ */
 export function logView(r: LogRecord) {
   const d = r.derived;
+  let request: { url: string; method: string; headers: Record<string, string>; body: unknown } | undefined;
+  let response: { status: number; headers: Record<string, string>; body: unknown } | undefined;
   return {
     id: r.id,
     workspaceId: r.workspaceId,
@@ -26,8 +31,12 @@ export function logView(r: LogRecord) {
     isSuccess: d.isSuccess,
     weightedFeedback: r.weightedFeedback ?? null,
     metadata: r.metadata,
-    request: { url: r.request.url, method: r.request.method, headers: r.request.headers, body: parseStoredBody(r.request.body) },
-    response: { status: r.response.status, headers: r.response.headers, body: parseStoredBody(r.response.body) },
+    get request() {
+      return (request ??= { url: r.request.url, method: r.request.method, headers: r.request.headers, body: parseStoredBody(r.request.body) });
+    },
+    get response() {
+      return (response ??= { status: r.response.status, headers: r.response.headers, body: parseStoredBody(r.response.body) });
+    },
   };
 }
 export type LogView = ReturnType<typeof logView>;
@@ -36,7 +45,14 @@ export interface TraceNodeView extends LogView {
   children: TraceNodeView[];
 }
 
+/** Each span's view is built once and shared by the flat list and the tree. */
 export function traceView(t: Trace) {
-  const node = (n: TraceNode): TraceNodeView => ({ ...logView(n.log), children: n.children.map(node) });
-  return { traceId: t.traceId, spans: t.spans.map(logView), roots: t.roots.map(node) };
+  const views = new Map(t.spans.map((s) => [s, logView(s)]));
+  const node = (n: TraceNode): TraceNodeView => withChildren(views.get(n.log) ?? logView(n.log), n.children.map(node));
+  return { traceId: t.traceId, spans: [...views.values()], roots: t.roots.map(node) };
+}
+
+/** A view plus its children, keeping the view's lazy bodies lazy (a spread would parse them). */
+function withChildren(view: LogView, children: TraceNodeView[]): TraceNodeView {
+  return Object.defineProperties({ children } as TraceNodeView, Object.getOwnPropertyDescriptors(view));
 }

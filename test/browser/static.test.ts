@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EXPORT_FIELDS, EXPORT_FIELD_NAMES } from '../../src/domain/exports/export-fields.js';
 import { createHttpServer, sendJson } from '../../src/transports/http.js';
+import { DomainError } from '../../src/domain/errors.js';
 import { webAppRoutes } from '../../src/transports/web/static.js';
 import { DEFAULT_EXPORT_FIELDS as WEB_DEFAULTS, EXPORT_FIELD_NAMES as WEB_FIELDS } from '../../web/src/export-fields.js';
 
@@ -17,9 +18,12 @@ import { DEFAULT_EXPORT_FIELDS as WEB_DEFAULTS, EXPORT_FIELD_NAMES as WEB_FIELDS
 async function serve(dist: string): Promise<{ server: Server; url: string }> {
   const server = createHttpServer({
     logger: pino({ level: 'silent' }),
+    authenticate: async () => {
+      throw new DomainError('UNAUTHENTICATED', 'no keys in this test');
+    },
     routes: [
-      { method: 'GET', path: '/healthz', handler: async (ctx) => sendJson(ctx.res, 200, { status: 'ok' }) },
-      { method: 'POST', path: '/v1/traces', handler: async (ctx) => sendJson(ctx.res, 200, {}) },
+      { method: 'GET', path: '/healthz', auth: 'none', handler: async (ctx) => sendJson(ctx.res, 200, { status: 'ok' }) },
+      { method: 'POST', path: '/v1/traces', auth: 'none', handler: async (ctx) => sendJson(ctx.res, 200, {}) },
       ...webAppRoutes(dist),
     ],
     mounts: [{ prefix: '/graphql', handler: async (ctx) => sendJson(ctx.res, 200, { graphql: true }) }],
@@ -77,7 +81,9 @@ describe('web app static files', () => {
   it('serves hashed assets as immutable, with their content types', async () => {
     const js = await fetch(`${built.url}/assets/index-AbC123xy.js`);
     expect([js.status, js.headers.get('content-type'), js.headers.get('cache-control')]).toEqual([
-      200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable',
+      200,
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
     ]);
     expect(await js.text()).toBe('console.log(1)');
     const css = await fetch(`${built.url}/assets/index-Zz9_8-7q.css`);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExport, downloadExport, exportCall, exportRows, fileText, parseCsv, parseJsonl, seedLogs, startExport, waitForStatus } from '../helpers/exports.js';
+import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
 
 const WS = 'ws-content';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
-const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const at = minutesAfter(T0);
 
-interface Spec { at: number; model: string; provider: string; status: number; cost: number; usage?: [number, number]; meta?: Record<string, string> }
 
 /** Seven logs, one per ten minutes, so newest-first order is g, f, e, ... a. */
 const SPECS: Record<string, Spec> = {
@@ -22,18 +22,7 @@ const SPECS: Record<string, Spec> = {
   g: { at: 60, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
 };
 
-function toLog(s: Spec) {
-  const [prompt, completion] = s.usage ?? [0, 0];
-  const body = s.usage
-    ? openAiChatResponse(s.model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
-    : { error: { message: 'upstream refused', type: 'api_error' } };
-  return chatLog({
-    created_at: at(s.at),
-    request: { url: 'https://api.openai.com/v1/chat/completions', provider: s.provider, method: 'POST', body: openAiChatRequest(s.model) },
-    response: { status: s.status, body, response_time: 500 },
-    metadata: { ...s.meta, cost: s.cost },
-  });
-}
+const toLog = (s: Spec) => specLog(s, at);
 
 /** Every field named in both seeds, current names and the older generation's aliases. */
 const ALL_FIELDS = [

@@ -2,24 +2,17 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClient
 import { EventSource } from 'eventsource';
 import type { Client } from 'graphql-ws';
 import type { AppRouter } from '../../src/transports/trpc/router.js';
-import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
+import { chatLog } from '../logs/fixtures.js';
 import { gql } from './graphql.js';
+import { minutesAfter, type Spec, specLog as buildSpecLog } from './log-scenario.js';
+
+export type { Spec };
 import { ROOT_KEY } from './server.js';
 
 /** Shared fixtures and clients for the typed-API (GraphQL, tRPC) and parity tests. */
 
 export const T0 = Date.parse('2025-05-01T08:00:00.000Z');
-export const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
-
-export interface Spec {
-  at: number;
-  model: string;
-  provider: string;
-  status: number;
-  cost: number;
-  usage?: [number, number];
-  meta?: Record<string, string>;
-}
+export const at = minutesAfter(T0);
 
 const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
 /** Ten logs; g, h and i share one created_at so the id tie-break is exercised (and a page boundary falls inside it). */
@@ -37,18 +30,7 @@ export const SPECS: Record<string, Spec> = {
 };
 export const NAMES = Object.keys(SPECS);
 
-export function specLog(s: Spec) {
-  const [prompt, completion] = s.usage ?? [0, 0];
-  const body = s.usage
-    ? openAiChatResponse(s.model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
-    : { error: { message: 'upstream refused', type: 'api_error' } };
-  return chatLog({
-    created_at: at(s.at),
-    request: { url: 'https://api.openai.com/v1/chat/completions', provider: s.provider, method: 'POST', body: openAiChatRequest(s.model) },
-    response: { status: s.status, body, response_time: 500 },
-    metadata: { ...s.meta, cost: s.cost },
-  });
-}
+export const specLog = (s: Spec) => buildSpecLog(s, at);
 
 /** Names (keys of SPECS) mapped to ids, and the order every listing must use: newest first, ties by id descending. */
 export class Named {

@@ -1,24 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGenerationsFilter, type LogFilter, type LogFilterInput, parseLogFilter } from '../../src/domain/logs/log-filter.js';
+import { type LogFilter, type LogFilterInput, parseLogFilter } from '../../src/domain/logs/log-filter.js';
+import { fromGenerationsFilter } from '../../src/domain/logs/portkey-filter.js';
 import type { LogRepository } from '../../src/domain/logs/log-model.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
+import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { chatLog, ingest, openAiChatRequest, openAiChatResponse } from './fixtures.js';
+import { chatLog, ingest } from './fixtures.js';
 
 const WS = 'ws-filters';
 const OTHER = 'ws-other';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
-const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+const at = minutesAfter(T0);
 
-interface Spec {
-  at: number;
-  model: string;
-  provider: string;
-  status: number;
-  cost: number;
-  usage?: [number, number];
-  meta?: Record<string, string>;
-}
 
 const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
 /** Ten logs in WS; g, h and i share one created_at so the id tie-break is exercised. */
@@ -39,18 +32,7 @@ const SPECS: Record<string, Spec> = {
 /** The same shape as `a`, in another workspace: must never leak into WS results. */
 const X: Spec = { ...SPECS.a!, at: 5 };
 
-function toLog(s: Spec) {
-  const [prompt, completion] = s.usage ?? [0, 0];
-  const body = s.usage
-    ? openAiChatResponse(s.model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion })
-    : { error: { message: 'upstream refused', type: 'api_error' } };
-  return chatLog({
-    created_at: at(s.at),
-    request: { url: 'https://api.openai.com/v1/chat/completions', provider: s.provider, method: 'POST', body: openAiChatRequest(s.model) },
-    response: { status: s.status, body, response_time: 500 },
-    metadata: { ...s.meta, cost: s.cost },
-  });
-}
+const toLog = (s: Spec) => specLog(s, at);
 
 describe('log filters: LogFilter and GenerationsFilter against the store', () => {
   let s: TestServer;

@@ -51,7 +51,7 @@ describe('OTLP protobuf and JSON store the same record', () => {
     const actor = await s.app.services.apiKeys.authenticate(ROOT_KEY);
     const traceId = span!.spanContext().traceId;
     const stored = async (workspaceId: string) => {
-      const { spans } = await s.app.services.logs.trace(actor, { traceId, workspaceId });
+      const { spans } = await s.app.services.traces.get(actor, { traceId, workspaceId });
       expect(spans).toHaveLength(1);
       const { id, workspaceId: _ws, ...rest } = spans[0]!;
       return rest;

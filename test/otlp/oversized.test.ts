@@ -35,7 +35,7 @@ describe('a log or span too large to store never fails its batch', () => {
   const stored = async (traceId: string) => {
     const actor = await s.app.services.apiKeys.authenticate(ROOT_KEY);
     try {
-      return (await s.app.services.logs.trace(actor, { traceId, workspaceId: 'big' })).spans;
+      return (await s.app.services.traces.get(actor, { traceId, workspaceId: 'big' })).spans;
     } catch (err) {
       if ((err as { code?: string }).code === 'NOT_FOUND') return [];
       throw err;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
-import { fromGenerationsFilter, GENERATIONS_FILTER_KEYS, LOG_FILTER_KEYS, parseLogFilter } from '../../src/domain/logs/log-filter.js';
+import { LOG_FILTER_KEYS, parseLogFilter } from '../../src/domain/logs/log-filter.js';
+import { fromGenerationsFilter, GENERATIONS_FILTER_KEYS } from '../../src/domain/logs/portkey-filter.js';
 
 /** Runs fn, expecting a BAD_REQUEST DomainError, and returns its details. */
 function detailsOf(fn: () => unknown): { path?: (string | number)[]; message: string }[] {
@@ -36,7 +37,7 @@ describe('parseLogFilter (GraphQL / tRPC LogFilter)', () => {
       metadata: { env: 'prod', 'user.id': 'u-1' },
       minCost: 0.5, maxCost: 10, minTokens: 1, maxTokens: 2, minRequestTokens: 3, maxRequestTokens: 4,
       minResponseTokens: 5, maxResponseTokens: 6, minWeightedFeedback: -2, maxWeightedFeedback: 3,
-      promptSlug: 'greet', config: ['cfg-1'], virtualKey: 'vk-1',
+      promptSlug: 'greet', config: ['cfg-1'], virtualKey: 'vk-1', modelPrefix: ' GPT-4 ',
     });
     expect(f).toEqual({
       from: new Date('2025-01-01T00:00:00Z'),
@@ -51,7 +52,7 @@ describe('parseLogFilter (GraphQL / tRPC LogFilter)', () => {
       metadata: { env: 'prod', 'user.id': 'u-1' },
       minCost: 0.5, maxCost: 10, minTokens: 1, maxTokens: 2, minRequestTokens: 3, maxRequestTokens: 4,
       minResponseTokens: 5, maxResponseTokens: 6, minWeightedFeedback: -2, maxWeightedFeedback: 3,
-      promptSlug: ['greet'], config: ['cfg-1'], virtualKey: ['vk-1'],
+      promptSlug: ['greet'], config: ['cfg-1'], virtualKey: ['vk-1'], modelPrefix: ['GPT-4'],
     });
     // Stored filters are parsed again later: the parsed form must parse to itself.
     expect(parseLogFilter(f)).toEqual(f);

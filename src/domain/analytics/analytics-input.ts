@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError, validationError } from '../errors.js';
-import { fromGenerationsFilter, type LogFilter, parseLogFilter } from '../logs/log-filter.js';
+import { type LogFilter, parseLogFilter } from '../logs/log-filter.js';
+import { fromGenerationsFilter } from '../logs/portkey-filter.js';
 
 /** A filter with both time bounds: analytics always read a bounded range. */
 export type RangeFilter = LogFilter & { from: Date; to: Date };

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { FilterDialect } from '../logs/filter-spec.js';
 import type { LogFilter } from '../logs/log-filter.js';
 
 export const EXPORT_STATUSES = ['draft', 'in_progress', 'success', 'failed', 'stopped'] as const;
@@ -18,9 +19,10 @@ export interface LogExport {
   organisationId: string;
   workspaceId: string;
   description: string;
-  /** The filters exactly as the client sent them (echoed back by REST). */
+  /** The filters exactly as the client sent them (echoed back), in the dialect it wrote them in. */
   filters: Record<string, unknown>;
-  /** The same filters as the one domain filter every transport translates to. */
+  filterDialect: FilterDialect;
+  /** The same filters parsed into the one domain filter (derived from `filters`, never stored on its own). */
   filter: LogFilter;
   limit?: number;
   offset?: number;
@@ -52,7 +54,11 @@ export interface ExportRepository {
    * returns the updated export, or null when the guard did not hold. This is how concurrent actors
    * (API and worker, two workers) avoid overwriting each other's transitions.
    */
-  update(id: string, patch: Partial<LogExport> & { unset?: (keyof LogExport)[] }, guard: { whenStatus: ExportStatus[]; whenRun?: number }): Promise<LogExport | null>;
+  update(
+    id: string,
+    patch: Partial<LogExport> & { unset?: (keyof LogExport)[] },
+    guard: { whenStatus: ExportStatus[]; whenRun?: number },
+  ): Promise<LogExport | null>;
 }
 
 /**

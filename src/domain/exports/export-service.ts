@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSeeWorkspace, requireScope, resolveWorkspace } from '../auth/actor.js';
 import { DomainError, notFound, validationError } from '../errors.js';
+import { type FilterInput, resolveFilter } from '../logs/filter-spec.js';
 import type { LogFilter } from '../logs/log-filter.js';
 import type { LogRepository } from '../logs/log-model.js';
 import { resolveRequestedFields } from './export-fields.js';
@@ -28,9 +29,14 @@ export interface ExportDeps {
 export interface CreateExportInput {
   /** Validated by exportOptionsSchema. */
   options: unknown;
-  /** The filters as the client sent them, for echoing back. */
-  filters: Record<string, unknown>;
-  filter: LogFilter;
+  /** The filters as the client sent them, parsed here by the parser of their dialect. */
+  filters: FilterInput;
+}
+
+export interface UpdateExportInput {
+  options: unknown;
+  /** Absent: keep the export's filters. */
+  filters?: FilterInput;
 }
 
 export function createExportService(deps: ExportDeps) {
@@ -72,6 +78,9 @@ export function createExportService(deps: ExportDeps) {
       if (!parsed.success) throw validationError(parsed.error.issues);
       const o = parsed.data;
       resolveRequestedFields(o.requestedData);
+      const resolved = resolveFilter(input.filters);
+      // A Portkey filter carries its own row bounds (page_size / current_page).
+      const { limit, offset } = resolved.spec.dialect === 'portkey' ? resolved : o;
       const workspaceId = resolveWorkspace(actor, o.workspaceId);
       const now = new Date();
       const e: LogExport = {
@@ -79,15 +88,16 @@ export function createExportService(deps: ExportDeps) {
         organisationId: actor.organisationId,
         workspaceId,
         description: o.description ?? '',
-        filters: input.filters,
-        filter: input.filter,
-        limit: o.limit ?? undefined,
-        offset: o.offset ?? undefined,
+        filters: resolved.spec.value,
+        filterDialect: resolved.spec.dialect,
+        filter: resolved.filter,
+        limit: limit ?? undefined,
+        offset: offset ?? undefined,
         requestedData: o.requestedData,
         format: o.format ?? 'jsonl',
         compression: o.compression ?? 'none',
         status: 'draft',
-        total: await count(workspaceId, input.filter, o.limit, o.offset),
+        total: await count(workspaceId, resolved.filter, limit, offset),
         processed: 0,
         run: 0,
         createdAt: now,
@@ -98,16 +108,19 @@ export function createExportService(deps: ExportDeps) {
       return e;
     },
 
-    async update(actor: Actor, id: string, input: { options: unknown; filters?: Record<string, unknown>; filter?: LogFilter }): Promise<LogExport> {
+    async update(actor: Actor, id: string, input: UpdateExportInput): Promise<LogExport> {
       const e = await visible(actor, id);
       if (!EDITABLE.includes(e.status)) throw conflict(e, 'update');
       const parsed = exportUpdateSchema.safeParse(input.options ?? {});
       if (!parsed.success) throw validationError(parsed.error.issues);
       const o = parsed.data;
       if (o.requestedData) resolveRequestedFields(o.requestedData);
-      const filter = input.filter ?? e.filter;
-      const limit = o.limit === undefined ? e.limit : (o.limit ?? undefined);
-      const offset = o.offset === undefined ? e.offset : (o.offset ?? undefined);
+      const resolved = input.filters && resolveFilter(input.filters);
+      const filter = resolved?.filter ?? e.filter;
+      // New Portkey filters replace the bounds: page_size / current_page left out clear them.
+      const bounds = resolved?.spec.dialect === 'portkey' ? { limit: resolved.limit ?? null, offset: resolved.offset ?? null } : o;
+      const limit = bounds.limit === undefined ? e.limit : (bounds.limit ?? undefined);
+      const offset = bounds.offset === undefined ? e.offset : (bounds.offset ?? undefined);
       const updated = await repo.update(
         id,
         {
@@ -115,7 +128,7 @@ export function createExportService(deps: ExportDeps) {
           ...(o.requestedData && { requestedData: o.requestedData }),
           ...(o.format && { format: o.format }),
           ...(o.compression && { compression: o.compression }),
-          ...(input.filters && { filters: input.filters }),
+          ...(resolved && { filters: resolved.spec.value, filterDialect: resolved.spec.dialect }),
           filter,
           ...(limit !== undefined && { limit }),
           ...(offset !== undefined && { offset }),

@@ -58,11 +58,12 @@ export interface LogRepository {
   findById(id: string): Promise<LogRecord | null>;
   findByTrace(workspaceId: string, traceId: string, limit: number): Promise<LogRecord[]>;
   deleteCreatedBefore(cutoff: Date): Promise<number>;
-  count(workspaceId: string): Promise<number>;
   /** Rows a filtered, paged read would return: min(max(total - offset, 0), limit). */
   countMatching(workspaceId: string, filter: LogFilter, page?: LogPageBounds): Promise<number>;
-  /** Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat. */
-  /** `withoutHeaders`: skip reading request/response headers (exports never write them); they come back as {}. */
+  /**
+   * Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat.
+   * `withoutHeaders`: skip reading request/response headers (exports never write them); they come back as {}.
+   */
   streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, opts?: { batchSize?: number; withoutHeaders?: boolean }): AsyncIterable<LogRecord>;
   /** Keyset page newest first; `after` is the last row of the previous page, and only strictly older rows follow. */
   listMatching(workspaceId: string, filter: LogFilter, page: { first: number; after?: LogCursor }): Promise<LogRecord[]>;

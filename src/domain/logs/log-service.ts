@@ -1,17 +1,16 @@
 import type { Actor } from '../auth/actor.js';
 import { assertJsonDepth } from '../json-depth.js';
 import { ingestLogs } from './ingest-logs.js';
-import type { LogRecord, LogRepository, Trace } from './log-model.js';
+import type { LogRecord, LogRepository } from './log-model.js';
 import { listLogs, type ListLogsInput, type LogPageResult } from './list-logs.js';
 import type { LogBrowseRepository } from '../browse/browse-model.js';
-import { getLog, getTrace } from './read-logs.js';
+import { getLog } from './read-logs.js';
 import { enforceRetention } from './retention.js';
 
 export interface LogService {
   /** `pathPrefix` places validation errors where the transport's input put the logs (e.g. ["logs"]). */
   ingest(actor: Actor, input: { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] }): Promise<string[]>;
   get(actor: Actor, input: { id: string; workspaceId?: string | null }): Promise<LogRecord>;
-  trace(actor: Actor, input: { traceId: string; workspaceId?: string | null }): Promise<Trace>;
   list(actor: Actor, input: ListLogsInput): Promise<LogPageResult>;
   enforceRetention(days: number): Promise<{ deleted: number; cutoff: Date }>;
 }
@@ -24,7 +23,6 @@ export function createLogService(repo: LogRepository, browse: LogBrowseRepositor
       return ingestLogs(repo, actor, input);
     },
     get: (actor, input) => getLog(repo, actor, input),
-    trace: (actor, input) => getTrace(repo, actor, input),
     list: (actor, input) => listLogs(repo, browse, actor, input),
     enforceRetention: (days) => enforceRetention(repo, days),
   };

@@ -44,7 +44,6 @@ export function createLogRepository(db: Db): LogRepository {
     async deleteCreatedBefore(cutoff) {
       return (await col.deleteMany({ created_at: { $lt: cutoff } })).deletedCount;
     },
-    count: (workspaceId) => col.countDocuments({ workspace_id: workspaceId }),
     countMatching: (workspaceId, filter, page = {}) =>
       withSpan('db logs.count filtered', DB_ATTRS, async () => {
         if (page.limit === 0) return 0;

@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/auth/actor.js';
-import type { Trace } from '../../domain/logs/log-model.js';
+import type { Trace, TraceNode } from '../../domain/logs/log-model.js';
 import type { Services } from '../../domain/services.js';
 
 export interface GraphQLContext {
@@ -10,8 +10,24 @@ export interface GraphQLContext {
   reauthenticate(): Promise<Actor>;
   /** Origin for links handed out (download URLs). */
   origin: string;
-  /** Traces loaded during this operation: walking `children` costs one query per trace, not per node. */
-  traces: Map<string, Promise<Trace | null>>;
+  /** Traces loaded during this operation, indexed by log id: walking `children` costs one query per trace and one lookup per node. */
+  traces: Map<string, Promise<IndexedTrace | null>>;
+}
+
+export interface IndexedTrace {
+  trace: Trace;
+  nodeByLogId: Map<string, TraceNode>;
+}
+
+export function indexTrace(trace: Trace): IndexedTrace {
+  const nodeByLogId = new Map<string, TraceNode>();
+  const stack = [...trace.roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    nodeByLogId.set(n.log.id, n);
+    stack.push(...n.children);
+  }
+  return { trace, nodeByLogId };
 }
 
 export function createContext(services: Services, apiKey: string | undefined, origin: string): GraphQLContext {

@@ -1,8 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { mediaType } from '../http-body.js';
-import type { Route, RouteHandler } from '../http.js';
+import type { AuthedContext, Route } from '../http.js';
 import type { RestDeps } from '../rest/deps.js';
-import { requestedWorkspace } from '../rest/logs.js';
 import { decodeOtlpJson, decodeOtlpProtobuf } from './decode.js';
 import { readOtlpBody } from './body.js';
 import { encodeExportResponse } from './response.js';
@@ -10,23 +9,22 @@ import { encodeExportResponse } from './response.js';
 const PROTOBUF_TYPES = new Set(['application/x-protobuf', 'application/protobuf']);
 
 /** OTLP/HTTP trace export. Decoding lives in decode.ts; everything a span means lives in the domain. */
-export function otlpRoutes({ services, authenticate, limits, ingestGate: gate }: RestDeps): Route[] {
-  const handler: RouteHandler = async (ctx) => {
+export function otlpRoutes({ services, limits, ingestGate: gate }: RestDeps): Route[] {
+  const handler = async (ctx: AuthedContext) => {
     const type = mediaType(ctx.req);
     const protobuf = PROTOBUF_TYPES.has(type);
     if (!protobuf && type !== 'application/json') {
       throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Expected application/x-protobuf or application/json, got "${type || 'none'}"`);
     }
-    const actor = await authenticate(ctx);
     const result = await gate.run(async () => {
       const body = await readOtlpBody(ctx.req, limits.otlp);
       const decoded = protobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(body.toString('utf8'));
-      return services.traces.ingest(actor, { workspaceId: requestedWorkspace(ctx), export: decoded });
+      return services.traces.ingestOtlp(ctx.actor, { workspaceId: ctx.workspaceId, export: decoded });
     });
     const partial = result.rejected > 0 ? { rejectedSpans: result.rejected, errorMessage: result.errorMessage ?? '' } : undefined;
     const payload = protobuf ? encodeExportResponse(partial) : Buffer.from(JSON.stringify(partial ? { partialSuccess: partial } : {}));
     ctx.res.writeHead(200, { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json', 'content-length': payload.length });
     ctx.res.end(payload);
   };
-  return ['/v1/traces', '/v1/otel/v1/traces'].map((path) => ({ method: 'POST', path, handler }));
+  return ['/v1/traces', '/v1/otel/v1/traces'].map((path): Route => ({ method: 'POST', path, auth: 'key', handler }));
 }

@@ -23,42 +23,45 @@ function presentApiKey(k: ApiKey) {
   };
 }
 
-export function apiKeyRoutes({ services, authenticate, limits }: RestDeps): Route[] {
+export function apiKeyRoutes({ services, limits }: RestDeps): Route[] {
   return [
     {
       method: 'POST',
       path: '/v1/api-keys/:kind/:subType',
+      auth: 'key',
       async handler(ctx) {
-        const actor = await authenticate(ctx);
         const body = await readJson(ctx.req, limits.json);
         const input = { ...(body as object), kind: ctx.params.kind, subType: ctx.params.subType };
-        const { key, secret } = await services.apiKeys.create(actor, input);
+        const { key, secret } = await services.apiKeys.create(ctx.actor, input);
         sendJson(ctx.res, 200, { id: key.id, key: secret, object: 'api-key' });
       },
     },
     {
       method: 'GET',
       path: '/v1/api-keys',
+      auth: 'key',
       async handler(ctx) {
-        const actor = await authenticate(ctx);
-        const { total, items } = await services.apiKeys.list(actor, Object.fromEntries(ctx.query));
+        const { total, items } = await services.apiKeys.list(ctx.actor, {
+          ...Object.fromEntries(ctx.query),
+          ...(ctx.workspaceId && { workspace_id: ctx.workspaceId }),
+        });
         sendJson(ctx.res, 200, { total, object: 'list', data: items.map(presentApiKey) });
       },
     },
     {
       method: 'GET',
       path: '/v1/api-keys/:id',
+      auth: 'key',
       async handler(ctx) {
-        const actor = await authenticate(ctx);
-        sendJson(ctx.res, 200, presentApiKey(await services.apiKeys.get(actor, ctx.params.id!)));
+        sendJson(ctx.res, 200, presentApiKey(await services.apiKeys.get(ctx.actor, ctx.params.id!)));
       },
     },
     {
       method: 'DELETE',
       path: '/v1/api-keys/:id',
+      auth: 'key',
       async handler(ctx) {
-        const actor = await authenticate(ctx);
-        await services.apiKeys.remove(actor, ctx.params.id!);
+        await services.apiKeys.remove(ctx.actor, ctx.params.id!);
         sendJson(ctx.res, 200, {});
       },
     },

@@ -1,11 +1,8 @@
-import type { Actor } from '../../domain/auth/actor.js';
 import type { Services } from '../../domain/services.js';
 import type { AdmissionGate } from '../admission.js';
-import type { HttpContext } from '../http.js';
 
 export interface RestDeps {
   services: Services;
-  authenticate(ctx: HttpContext): Promise<Actor>;
   limits: { json: number; otlp: number };
   /** Shared by REST and OTLP ingestion: bounded concurrency, 429 beyond it. */
   ingestGate: AdmissionGate;

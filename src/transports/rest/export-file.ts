@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import type { Route } from '../http.js';
+import type { Route, RouteHandler } from '../http.js';
 import type { RestDeps } from './deps.js';
 
 /** Parses a single `bytes=a-b` / `bytes=a-` / `bytes=-n` range; undefined for none, null for unsatisfiable. */
@@ -25,7 +25,7 @@ function parseRange(header: string | undefined, size: number): { start: number; 
  */
 export function exportFileRoutes({ services }: RestDeps): Route[] {
   const path = '/v1/logs/exports/:id/file';
-  const handler: Route['handler'] = async (ctx) => {
+  const handler: RouteHandler = async (ctx) => {
     const file = await services.exports.openSignedFile({
       exportId: ctx.params.id!,
       fileId: ctx.query.get('file'),
@@ -70,7 +70,7 @@ export function exportFileRoutes({ services }: RestDeps): Route[] {
     }
   };
   return [
-    { method: 'GET', path, handler },
-    { method: 'HEAD', path, handler },
+    { method: 'GET', path, auth: 'signature', handler },
+    { method: 'HEAD', path, auth: 'signature', handler },
   ];
 }

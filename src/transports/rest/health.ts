@@ -7,6 +7,7 @@ export function healthRoutes({ services }: RestDeps): Route[] {
     {
       method: 'GET',
       path: '/healthz',
+      auth: 'none',
       async handler(ctx) {
         const h = await services.health.check();
         sendJson(ctx.res, h.database === 'up' ? 200 : 503, h, { 'cache-control': 'no-store' });

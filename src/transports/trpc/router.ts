@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseLogFilter } from '../../domain/logs/log-filter.js';
 import { exportView } from '../export-view.js';
 import { feedbackBody, feedbackView } from '../feedback-view.js';
 import { parseAnalyticsFilter, parseGroupPage } from '../../domain/analytics/analytics-input.js';
@@ -39,7 +38,9 @@ export const appRouter = router({
     // The log array is validated by the domain's own schema, exactly as for REST.
     ingest: authedProcedure
       .input(z.object({ logs: z.unknown(), workspaceId }))
-      .mutation(async ({ ctx, input }) => ({ logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }) })),
+      .mutation(async ({ ctx, input }) => ({
+        logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }),
+      })),
   }),
   feedback: router({
     // Items are validated by the domain's own schema (camelCase here, like the rest of tRPC).
@@ -76,7 +77,7 @@ export const appRouter = router({
   traces: router({
     get: authedProcedure
       .input(z.object({ traceId: z.string().min(1).max(256), workspaceId }))
-      .query(async ({ ctx, input }) => traceView(await ctx.services.logs.trace(ctx.actor, input))),
+      .query(async ({ ctx, input }) => traceView(await ctx.services.traces.get(ctx.actor, input))),
     /** Recent traces, newest root first, with their sums (see GraphQL `traces`). */
     list: authedProcedure.input(tracesListInput).query(async ({ ctx, input }) => {
       const page = await ctx.services.browse.traces(ctx.actor, input);
@@ -86,15 +87,18 @@ export const appRouter = router({
   exports: router({
     create: authedProcedure.input(createExportInput).mutation(async ({ ctx, input }) => {
       const { filters, ...options } = input;
-      const e = await ctx.services.exports.create(ctx.actor, { options, filters: (filters ?? {}) as Record<string, unknown>, filter: parseLogFilter(filters ?? {}, ['filters']) });
+      const e = await ctx.services.exports.create(ctx.actor, { options, filters: { dialect: 'logport', value: filters ?? {} } });
       return exportView(e);
     }),
-    list: authedProcedure.input(z.object({ workspaceId }).optional()).query(async ({ ctx, input }) => (await ctx.services.exports.list(ctx.actor, { workspaceId: input?.workspaceId })).map(exportView)),
+    list: authedProcedure
+      .input(z.object({ workspaceId }).optional())
+      .query(async ({ ctx, input }) => (await ctx.services.exports.list(ctx.actor, { workspaceId: input?.workspaceId })).map(exportView)),
     get: authedProcedure.input(exportIdInput).query(async ({ ctx, input }) => exportView(await ctx.services.exports.get(ctx.actor, input.id))),
     update: authedProcedure.input(updateExportInput).mutation(async ({ ctx, input }) => {
       const { id, filters, ...options } = input;
-      const filter = filters === undefined ? undefined : parseLogFilter(filters, ['filters']);
-      return exportView(await ctx.services.exports.update(ctx.actor, id, { options, filters: filters as Record<string, unknown> | undefined, filter }));
+      return exportView(
+        await ctx.services.exports.update(ctx.actor, id, { options, filters: filters === undefined ? undefined : { dialect: 'logport', value: filters } }),
+      );
     }),
     start: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.start(ctx.actor, input.id))),
     cancel: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.cancel(ctx.actor, input.id))),

@@ -42,6 +42,5 @@ const translateDomainErrors = t.middleware(async ({ next }) => {
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure.use(translateDomainErrors);
 /** Procedures that need a key: the actor is resolved before the handler runs. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => next({ ctx: { ...ctx, actor: await ctx.actor() } }));
+export const authedProcedure = t.procedure.use(translateDomainErrors).use(async ({ ctx, next }) => next({ ctx: { ...ctx, actor: await ctx.actor() } }));

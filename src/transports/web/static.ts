@@ -149,10 +149,11 @@ async function sendIndex(ctx: HttpContext, dist: string): Promise<void> {
 export function webAppRoutes(dist: string = webDistDir()): Route[] {
   const assets = join(dist, 'assets');
   return [
-    { method: 'GET', path: '/', handler: (ctx) => sendIndex(ctx, dist) },
+    { method: 'GET', path: '/', auth: 'none', handler: (ctx) => sendIndex(ctx, dist) },
     {
       method: 'GET',
       path: '/assets/:file',
+      auth: 'none',
       async handler(ctx) {
         const path = inside(assets, ctx.params.file!);
         const st = path && !/\.(br|gz)$/.test(path) && (await fileStat(path));
@@ -166,6 +167,7 @@ export function webAppRoutes(dist: string = webDistDir()): Route[] {
     {
       method: 'GET',
       path: '/:page',
+      auth: 'none',
       async handler(ctx) {
         const page = ctx.params.page!;
         if (API_SEGMENTS.has(page)) throw new DomainError('NOT_FOUND', `No route for GET ${ctx.url.pathname}`);

@@ -1,19 +1,17 @@
 import type { LogExport } from '../../../domain/exports/export-model.js';
 import { exportProgress } from '../../../domain/exports/watch-export.js';
-import { parseLogFilter } from '../../../domain/logs/log-filter.js';
 import type { GraphQLContext } from '../context.js';
 import type { CreateExportInput, ExportCompression, ExportFormat, Resolvers, UpdateExportInput } from '../generated/resolvers-types.js';
 import { nullIfMissing } from './null-if-missing.js';
 
 const lower = <T extends string>(v: T | null | undefined) => (v ? (v.toLowerCase() as Lowercase<T>) : v);
 
-/** GraphQL's input in domain terms: the LogFilter is parsed by the domain schema, enums lowered. */
-function domainInput(input: CreateExportInput | UpdateExportInput, path: string[]) {
+/** GraphQL's input in domain terms: enums lowered; the domain parses the LogFilter. */
+function domainInput(input: CreateExportInput | UpdateExportInput) {
   const { filters, format, compression, ...rest } = input;
   return {
     options: { ...rest, format: lower<ExportFormat>(format), compression: lower<ExportCompression>(compression) },
-    filters: filters === undefined || filters === null ? undefined : (filters as Record<string, unknown>),
-    filter: filters === undefined || filters === null ? undefined : parseLogFilter(filters, [...path, 'filters']),
+    filters: filters === undefined || filters === null ? undefined : { dialect: 'logport' as const, value: filters, path: ['input', 'filters'] },
   };
 }
 
@@ -26,13 +24,13 @@ export const exportResolvers: Resolvers = {
   },
   Mutation: {
     async createExport(_p, { input }, ctx) {
-      const { options, filters, filter } = domainInput(input, ['input']);
-      return ctx.services.exports.create(await actorOf(ctx), { options, filters: filters ?? {}, filter: filter ?? parseLogFilter({}) });
+      const { options, filters } = domainInput(input);
+      return ctx.services.exports.create(await actorOf(ctx), { options, filters: filters ?? { dialect: 'logport', value: {} } });
     },
     async updateExport(_p, { id, input }, ctx) {
-      const { options, filters, filter } = domainInput(input, ['input']);
+      const { options, filters } = domainInput(input);
       const cleaned = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null));
-      return ctx.services.exports.update(await actorOf(ctx), id, { options: cleaned, filters, filter });
+      return ctx.services.exports.update(await actorOf(ctx), id, { options: cleaned, filters });
     },
     startExport: async (_p, { id }, ctx) => ctx.services.exports.start(await actorOf(ctx), id),
     cancelExport: async (_p, { id }, ctx) => ctx.services.exports.cancel(await actorOf(ctx), id),

@@ -1,6 +1,5 @@
-import type { TraceNode } from '../../../domain/logs/log-model.js';
 import { logView, type LogView } from '../../log-view.js';
-import type { GraphQLContext } from '../context.js';
+import { type GraphQLContext, indexTrace } from '../context.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { domainSort } from './browse.js';
 import { nullIfMissing } from './null-if-missing.js';
@@ -11,19 +10,14 @@ async function childrenOf(view: LogView, ctx: GraphQLContext): Promise<LogView[]
   const key = `${view.workspaceId}\n${view.traceId}`;
   let trace = ctx.traces.get(key);
   if (!trace) {
-    trace = ctx.actor().then((actor) => nullIfMissing(ctx.services.logs.trace(actor, { traceId: view.traceId!, workspaceId: view.workspaceId })));
+    trace = ctx
+      .actor()
+      .then((actor) => nullIfMissing(ctx.services.traces.get(actor, { traceId: view.traceId!, workspaceId: view.workspaceId })))
+      .then((t) => t && indexTrace(t));
     ctx.traces.set(key, trace);
   }
-  const t = await trace;
-  const find = (nodes: TraceNode[]): TraceNode | undefined => {
-    for (const n of nodes) {
-      if (n.log.id === view.id) return n;
-      const hit = find(n.children);
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-  return (t && find(t.roots)?.children.map((c) => logView(c.log))) ?? [];
+  const node = (await trace)?.nodeByLogId.get(view.id);
+  return node?.children.map((c) => logView(c.log)) ?? [];
 }
 
 export const logResolvers: Resolvers = {
@@ -44,9 +38,9 @@ export const logResolvers: Resolvers = {
     },
     async trace(_p, { traceId, workspaceId }, ctx) {
       const actor = await ctx.actor();
-      const t = await nullIfMissing(ctx.services.logs.trace(actor, { traceId, workspaceId }));
+      const t = await nullIfMissing(ctx.services.traces.get(actor, { traceId, workspaceId }));
       if (!t) return null;
-      ctx.traces.set(`${t.spans[0]!.workspaceId}\n${traceId}`, Promise.resolve(t));
+      ctx.traces.set(`${t.spans[0]!.workspaceId}\n${traceId}`, Promise.resolve(indexTrace(t)));
       return { traceId: t.traceId, spans: t.spans.map(logView), roots: t.roots.map((n) => logView(n.log)) };
     },
   },
