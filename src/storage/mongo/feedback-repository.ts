@@ -66,14 +66,16 @@ export function createFeedbackRepository(db: Db): FeedbackRepository {
         acc.weightSum += d.weightSum;
       } else byKey.set(k, { ...d });
     }
-    await Promise.all(
-      [...byKey].map(([k, d]) =>
-        traces.updateOne(
-          { _id: k },
-          { $inc: { count: d.count, weighted_sum: d.weightedSum, weight_sum: d.weightSum }, $setOnInsert: { workspace_id: d.workspaceId, trace_id: d.traceId } },
-          { upsert: true },
-        ),
-      ),
+    // One ordered bulk command: parallel upserts make FerretDB's SQLite backend fail with SQLITE_BUSY.
+    await traces.bulkWrite(
+      [...byKey].map(([k, d]) => ({
+        updateOne: {
+          filter: { _id: k },
+          update: { $inc: { count: d.count, weighted_sum: d.weightedSum, weight_sum: d.weightSum }, $setOnInsert: { workspace_id: d.workspaceId, trace_id: d.traceId } },
+          upsert: true,
+        },
+      })),
+      { ordered: true },
     );
   }
 

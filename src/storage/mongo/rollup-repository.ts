@@ -94,14 +94,19 @@ export function createRollupRepository(db: Db): RollupStore {
         const set = update(WORKSPACES_ID).$set;
         for (const w of fresh) set[`w.${encodeURIComponent(w).replace(/\./g, '%2E')}`] = true;
       }
-      await Promise.all(
-        [...updates].map(([id, u]) => {
-          const op: Record<string, unknown> = {};
-          if (Object.keys(u.$inc).length) op.$inc = u.$inc;
-          if (Object.keys(u.$set).length) op.$set = u.$set;
-          return col.updateOne({ _id: id }, op, { upsert: true });
-        }),
-      );
+      // One bulk command, applied in order by the server: parallel single upserts make FerretDB's SQLite
+      // backend fail with SQLITE_BUSY, and one round trip is cheaper on every server anyway.
+      if (updates.size) {
+        await col.bulkWrite(
+          [...updates].map(([id, u]) => {
+            const op: Record<string, unknown> = {};
+            if (Object.keys(u.$inc).length) op.$inc = u.$inc;
+            if (Object.keys(u.$set).length) op.$set = u.$set;
+            return { updateOne: { filter: { _id: id }, update: op, upsert: true } };
+          }),
+          { ordered: true },
+        );
+      }
       for (const w of fresh) knownWorkspaces.add(w);
     },
 
