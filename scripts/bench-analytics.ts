@@ -6,7 +6,7 @@ import type { RollupDelta } from '../src/domain/analytics/rollup-model.js';
 import type { Actor } from '../src/domain/auth/actor.js';
 import { withFeedbackScores } from '../src/domain/feedback/with-feedback-scores.js';
 import type { LogRecord } from '../src/domain/logs/log-model.js';
-import { ensureIndexes } from '../src/storage/mongo/collections.js';
+import { createIndexBuildTracker, ensureServiceIndexes } from '../src/storage/mongo/collections.js';
 import { createFeedbackRepository } from '../src/storage/mongo/feedback-repository.js';
 import { createLogRepository } from '../src/storage/mongo/log-repository.js';
 import { createRollupRepository } from '../src/storage/mongo/rollup-repository.js';
@@ -53,7 +53,7 @@ async function main() {
   const client = await new MongoClient(db.uri).connect();
   try {
     const mdb = client.db(`bench_analytics_${Date.now()}`);
-    await ensureIndexes(mdb);
+    await ensureServiceIndexes(mdb, createIndexBuildTracker());
     const rollups = createRollupRepository(mdb);
     const feedback = createFeedbackRepository(mdb);
     const analytics = createAnalyticsService({ rollups, logs: withFeedbackScores(createLogRepository(mdb), feedback), feedback });
