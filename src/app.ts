@@ -35,7 +35,7 @@ import { connectDatabase, type Database } from './storage/mongo/connect.js';
 import { withDriverErrors } from './storage/mongo/driver-errors.js';
 import { withInsertRetry } from './storage/mongo/retry.js';
 import { createGraphQLTransport, type GraphQLTransport } from './transports/graphql/server.js';
-import { createAdmissionGate } from './transports/admission.js';
+import { createIngestAdmission } from './transports/admission.js';
 import { beginDrain, createHttpServer } from './transports/http.js';
 import { otlpRoutes } from './transports/otlp/routes.js';
 import { apiKeyFromHeaders } from './transports/http-body.js';
@@ -131,13 +131,14 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       const deps: RestDeps = {
         services,
         limits: { json: config.MAX_BODY_BYTES, otlp: config.OTLP_MAX_BODY_BYTES },
-        ingestGate: createAdmissionGate(config.MAX_INFLIGHT_INGEST),
+        ingest: createIngestAdmission({ limit: config.MAX_INFLIGHT_INGEST, perWorkspace: config.MAX_INFLIGHT_INGEST_PER_WORKSPACE }),
         publicUrl: config.PUBLIC_URL,
       };
       graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
       server = createHttpServer({
         logger,
         authenticate: (req) => services.apiKeys.authenticate(apiKeyFromHeaders(req.headers)),
+        requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
         routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...analyticsRoutes(deps), ...webAppRoutes()],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,

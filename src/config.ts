@@ -44,6 +44,10 @@ export const configSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('logport'),
   /** Concurrent ingest requests (REST and OTLP) beyond which clients get 429 with Retry-After. */
   MAX_INFLIGHT_INGEST: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Most of those one workspace may hold (default: three quarters of MAX_INFLIGHT_INGEST), so others keep room. */
+  MAX_INFLIGHT_INGEST_PER_WORKSPACE: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Longest time to receive a whole request (headers and body); slower uploads get 408 and are closed. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** Where the service is reachable from clients; used to build signed download URLs. */
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
 });

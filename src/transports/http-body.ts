@@ -8,10 +8,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    // The client went away, or missed the request deadline (Node has already answered 408 and closed).
+    throw new DomainError('BAD_REQUEST', 'The request body was cut off before it was complete');
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }

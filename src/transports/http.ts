@@ -120,10 +120,15 @@ export function createHttpServer(opts: {
   /** Paths whose requests get a server span when self-tracing is on. Ingestion paths say no: tracing
    * them while exporting to ourselves would loop. */
   traced?: (path: string) => boolean;
+  /** Longest time to receive a whole request, body included (Node answers 408 and closes); default 30 s. */
+  requestTimeoutMs?: number;
 }): Server {
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const routes = opts.routes.map(compile);
   const inFlight = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  // Stalled or trickling uploads are cut off at the deadline: Node checks every second (its default, 30 s,
+  // would let a deadline overrun by that much) and answers 408 itself, closing the connection.
+  const server = createServer({ requestTimeout, headersTimeout: Math.min(66_000, requestTimeout), connectionsCheckingInterval: 1000 }, (req, res) => {
     const started = process.hrtime.bigint();
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
@@ -189,7 +194,5 @@ export function createHttpServer(opts: {
   inFlightByServer.set(server, inFlight);
   // Slow or idle clients must not hold sockets forever; keep-alive stays longer than typical LB idle timeouts.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 300_000;
   return server;
 }

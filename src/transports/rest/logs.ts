@@ -1,21 +1,34 @@
-import type { Route } from '../http.js';
+import { resolveWorkspace } from '../../domain/auth/actor.js';
+import { admitIngest } from '../admission.js';
+import type { AuthedContext, Route } from '../http.js';
 import { sendJson } from '../http.js';
 import { readJson } from '../http-body.js';
 import { indexedObjectAsArray } from './batch-body.js';
 import type { RestDeps } from './deps.js';
 import { presentLog } from './log-presenter.js';
 
-export function logRoutes({ services, limits, ingestGate }: RestDeps): Route[] {
+/** The workspace an ingest request writes to, for admission fairness (the domain re-checks it). */
+export function ingestWorkspace(ctx: Pick<AuthedContext, 'actor' | 'workspaceId'>): string {
+  try {
+    return resolveWorkspace(ctx.actor, ctx.workspaceId);
+  } catch {
+    return ctx.actor.workspaceId ?? ''; // refused by the domain later, with its own error
+  }
+}
+
+export function logRoutes({ services, limits, ingest }: RestDeps): Route[] {
   return [
     {
       method: 'POST',
       path: '/v1/logs',
       auth: 'key',
       async handler(ctx) {
-        const ids = await ingestGate.run(async () => {
-          const body = indexedObjectAsArray(await readJson(ctx.req, limits.json));
-          return services.logs.ingest(ctx.actor, { workspaceId: ctx.workspaceId, body });
-        });
+        const ids = await admitIngest(
+          ingest,
+          ingestWorkspace(ctx),
+          async () => indexedObjectAsArray(await readJson(ctx.req, limits.json)),
+          (body) => services.logs.ingest(ctx.actor, { workspaceId: ctx.workspaceId, body }),
+        );
         sendJson(ctx.res, 200, { success: true, data: { log_ids: ids } });
       },
     },
