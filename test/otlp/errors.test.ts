@@ -97,16 +97,23 @@ describe('OTLP/HTTP statuses', () => {
 
   it('429 with Retry-After while ingestion is at its concurrency limit', async () => {
     const url = new URL(s.url);
-    // Hold the only ingest slot with a request whose body is still arriving.
-    const slow = request({ host: url.hostname, port: url.port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY } });
-    const slowDone = new Promise<number>((resolve) => slow.on('response', (r) => (r.resume(), resolve(r.statusCode!))));
-    slow.write('{"resourceSpans":');
-    await new Promise((r) => setTimeout(r, 200));
-    const refused = await post(s, JSON.stringify(jsonExport([])), { 'content-type': 'application/json' });
+    // Bodies in transit have their own bound (4 x MAX_INFLIGHT_INGEST, 3 of them per workspace): hold the
+    // workspace's share with requests whose bodies are still arriving.
+    const slow = Array.from({ length: 3 }, () => {
+      const req = request({ host: url.hostname, port: url.port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY } });
+      const done = new Promise<number>((resolve) => req.on('response', (r) => (r.resume(), resolve(r.statusCode!))));
+      req.write('{"resourceSpans":');
+      return { req, done };
+    });
+    let refused = await post(s, JSON.stringify(jsonExport([])), { 'content-type': 'application/json' });
+    for (let i = 0; i < 40 && refused.status !== 429; i++) {
+      await new Promise((r) => setTimeout(r, 100)); // until the slow requests have reached their body
+      refused = await post(s, JSON.stringify(jsonExport([])), { 'content-type': 'application/json' });
+    }
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    slow.end('[]}');
-    expect(await slowDone).toBe(200);
+    slow.forEach((x) => x.req.end('[]}'));
+    expect(await Promise.all(slow.map((x) => x.done))).toEqual([200, 200, 200]);
   });
 
   it('503 with Retry-After when the database is unreachable', async () => {

@@ -35,7 +35,7 @@ describe('Stalled uploads never lock ingestion out', () => {
   let keyB: string;
   const opened: Socket[] = [];
   beforeAll(async () => {
-    s = await startTestServer({ MAX_INFLIGHT_INGEST: '4', REQUEST_TIMEOUT_MS: '2000' });
+    s = await startTestServer({ MAX_INFLIGHT_INGEST: '4', REQUEST_TIMEOUT_MS: '4000' });
     base = new URL(s.url);
     keyA = (await createKey(s.url, { workspace: 'slow-a', scopes: ['logs.write'] })).key;
     keyB = (await createKey(s.url, { workspace: 'fast-b', scopes: ['logs.write'] })).key;
@@ -58,7 +58,7 @@ describe('Stalled uploads never lock ingestion out', () => {
     const ends = await Promise.all(stalled.map((x) => x.done));
     expect(ends.every((e) => e.status === 408)).toBe(true);
     const slowest = Math.max(...ends.map((e) => e.ms));
-    expect(slowest).toBeLessThan(4500);
+    expect(slowest).toBeLessThan(6500);
     console.log(`stalled uploads: 8 stalled on 4 slots; 2 other uploads served in ${served} ms; stalled ones answered 408 after ${Math.min(...ends.map((e) => e.ms))}-${slowest} ms`);
   });
 
@@ -66,8 +66,11 @@ describe('Stalled uploads never lock ingestion out', () => {
     // 4 processing slots -> 16 receiving slots, 12 (three quarters) per workspace.
     const stalled = await Promise.all(Array.from({ length: 12 }, () => stalledUpload(base, keyA)));
     opened.push(...stalled.map((x) => x.socket));
-    await new Promise((r) => setTimeout(r, 200));
-    const a = await call(s.url, 'POST', '/v1/logs', { key: keyA, body: chatLog() });
+    let a = await call(s.url, 'POST', '/v1/logs', { key: keyA, body: chatLog() });
+    for (let i = 0; i < 20 && a.status !== 429; i++) {
+      await new Promise((r) => setTimeout(r, 100)); // until all twelve have reached their body
+      a = await call(s.url, 'POST', '/v1/logs', { key: keyA, body: chatLog() });
+    }
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('1');
     expect(a.body.error.message).toMatch(/slow-a/);
