@@ -23,6 +23,8 @@ import { createRunClaims } from './storage/mongo/run-claims.js';
 import { exportRoutes } from './transports/rest/exports.js';
 import type { Services } from './domain/services.js';
 import { retentionJob } from './jobs/retention-job.js';
+import { housekeepingJob } from './jobs/housekeeping-job.js';
+import { deleteFinishedJobs } from './storage/mongo/job-cleanup.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { resolveSecrets } from './secrets.js';
 import { createApiKeyRepository } from './storage/mongo/api-key-repository.js';
@@ -123,8 +125,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       feedback: createFeedbackService(feedbackRepository),
       analytics: createAnalyticsService({ rollups, logs: logRepository, feedback: feedbackRepository }),
     };
-    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims: storage(createRunClaims(database.db)) }));
-    if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS));
+    const claims = storage(createRunClaims(database.db));
+    sched.define(exportJob({ exports: exportRepository, logs: logRepository, blobs, claims }));
+    if (config.RETENTION_DAYS) sched.define(retentionJob(services.logs, config.RETENTION_DAYS, claims));
+    sched.define(housekeepingJob({ deleteFinishedJobs: (before) => deleteFinishedJobs(database.db, before), claims }));
     const serveHttp = config.ROLE !== 'worker';
     let server: Server | undefined;
     if (serveHttp) {
