@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedLogs } from '../helpers/exports.js';
 import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
@@ -92,6 +92,8 @@ describe('web app views in Chromium', () => {
   }
 
   beforeAll(async () => {
+    // Pages wait on the database; on a busy machine a second is not enough.
+    vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium`);
     ensureWebBuild();
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
@@ -325,6 +327,12 @@ describe('web app views in Chromium', () => {
     await edit.waitFor({ state: 'hidden' });
     await expect.poll(() => row.textContent()).toContain('model gpt-4o-mini · successful');
     expect(await page.locator('.notice-area').textContent()).toContain('Export draft saved: 9 matching logs');
+
+    // Delete the draft, after confirming.
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete Logs view' }).click();
+    await expect.poll(() => page.locator('.notice-area').textContent()).toContain('Export “Logs view” deleted.');
+    expect(await page.locator('tr[data-export-id]').count()).toBe(0);
   });
 
   it('follows a dark system theme', async () => {

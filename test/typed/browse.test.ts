@@ -97,6 +97,18 @@ describe('GraphQL and tRPC: browsing reads', () => {
     expect([unbounded.code, unbounded.details?.[0]?.path]).toEqual(['BAD_USER_INPUT', ['filter', 'from']]);
   });
 
+  it('deleteExport removes a draft (GraphQL and tRPC); a deleted export is gone', async () => {
+    const create = `mutation($input: CreateExportInput!) { createExport(input: $input) { id status } }`;
+    const del = `mutation($id: ID!) { deleteExport(id: $id) }`;
+    const a = (await gqlOk(s.url, create, { input: { workspaceId: WS, requestedData: ['id'] } })).createExport.id;
+    expect((await gqlOk(s.url, del, { id: a })).deleteExport).toBe(a);
+    expect((await gqlOk(s.url, `query($id: ID!) { logExport(id: $id) { id } }`, { id: a })).logExport).toBeNull();
+    expect((await gqlError(s.url, del, { id: a })).code).toBe('NOT_FOUND');
+    const b = (await gqlOk(s.url, create, { input: { workspaceId: WS, requestedData: ['id'] } })).createExport.id;
+    expect(await trpc(s.url).exports.delete.mutate({ id: b })).toEqual({ id: b, deleted: true });
+    expect((await trpcError(trpc(s.url).exports.get.query({ id: b }))).data?.code).toBe('NOT_FOUND');
+  });
+
   it('logsAdded streams logs stored after subscribing, filtered', async () => {
     const client = wsClient(s.url, { apiKey: ROOT_KEY });
     const batches: string[][] = [];

@@ -33,6 +33,7 @@ const CREATE = `mutation CreateExport($input: CreateExportInput!) { createExport
 const UPDATE = `mutation UpdateExport($id: ID!, $input: UpdateExportInput!) { updateExport(id: $id, input: $input) { ${FIELDS} } }`;
 const START = `mutation StartExport($id: ID!) { startExport(id: $id) { ${FIELDS} } }`;
 const CANCEL = `mutation CancelExport($id: ID!) { cancelExport(id: $id) { ${FIELDS} } }`;
+const DELETE = `mutation DeleteExport($id: ID!) { deleteExport(id: $id) }`;
 const WATCH = `subscription ExportStatus($id: ID!) { exportStatusChanged(id: $id) { ${FIELDS} } }`;
 
 const STATUS_LABEL: Record<Status, string> = {
@@ -181,6 +182,24 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
     }
   }
 
+  async function remove(e: LogExport, name: string): Promise<void> {
+    if (!window.confirm(`Delete the export “${name}”? This cannot be undone.`)) return;
+    notice.replaceChildren();
+    try {
+      await gql<{ deleteExport: string }>(DELETE, { id: e.id });
+      rows.get(e.id)?.remove();
+      rows.delete(e.id);
+      exportsById.delete(e.id);
+      order = order.filter((id) => id !== e.id);
+      empty.hidden = order.length > 0;
+      table.hidden = order.length === 0;
+      showNotice(`Export “${name}” deleted.`);
+      requestButton.focus();
+    } catch (err) {
+      showNotice(`Could not delete the export: ${err instanceof Error ? err.message : String(err)}`, 'error');
+    }
+  }
+
   async function download(e: LogExport, link: HTMLAnchorElement, ev: Event): Promise<void> {
     const fetched = linkFetchedAt.get(e.id) ?? 0;
     if (Date.now() - fetched < LINK_MAX_AGE_MS) return; // the link is fresh: let the browser follow it
@@ -216,7 +235,10 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
     const button = (text: string, action: string, onclick: () => void, cls = 'btn btn-small') =>
       h('button', { type: 'button', class: cls, 'data-action': action, 'aria-label': `${text} ${name}`, onclick }, text);
     if (e.status === 'DRAFT') actions.push(button('Start', 'start', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
-    if (e.status === 'DRAFT' || e.status === 'FAILED' || e.status === 'STOPPED') actions.push(button('Edit', 'edit', () => dialog.open(rows.get(e.id)?.querySelector('[data-action="edit"]') ?? requestButton, exportsById.get(e.id))));
+    if (e.status === 'DRAFT' || e.status === 'FAILED' || e.status === 'STOPPED') {
+      actions.push(button('Edit', 'edit', () => dialog.open(rows.get(e.id)?.querySelector('[data-action="edit"]') ?? requestButton, exportsById.get(e.id))));
+      actions.push(button('Delete', 'delete', () => void remove(e, name), 'btn btn-small btn-danger'));
+    }
     if (e.status === 'FAILED' || e.status === 'STOPPED') actions.push(button('Start Again', 'start-again', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
     if (e.status === 'IN_PROGRESS') actions.push(button('Cancel', 'cancel', () => void act(e, CANCEL, 'cancel'), 'btn btn-small btn-danger'));
     if (e.status === 'SUCCESS' && e.downloadUrl) {

@@ -59,6 +59,8 @@ export interface ExportRepository {
     patch: Partial<LogExport> & { unset?: (keyof LogExport)[] },
     guard: { whenStatus: ExportStatus[]; whenRun?: number },
   ): Promise<LogExport | null>;
+  /** Deletes the export while it is in one of `whenStatus`; false when the guard did not hold. */
+  remove(id: string, guard: { whenStatus: ExportStatus[] }): Promise<boolean>;
 }
 
 /**

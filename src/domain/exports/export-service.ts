@@ -168,6 +168,14 @@ export function createExportService(deps: ExportDeps) {
       return stopped;
     },
 
+    /** Deletes an export that is not running or finished (a draft, or a failed or stopped one) and any partial file. */
+    async remove(actor: Actor, id: string): Promise<void> {
+      const e = await visible(actor, id);
+      if (!EDITABLE.includes(e.status)) throw conflict(e, 'delete');
+      if (!(await repo.remove(id, { whenStatus: EDITABLE }))) throw conflict((await repo.findById(id)) ?? e, 'delete');
+      await deps.blobs.deleteForExport(id);
+    },
+
     /** A fresh signed link to the finished file (path only; the transport adds its public origin). */
     async downloadLink(actor: Actor, id: string): Promise<{ path: string; expiresAt: Date }> {
       const e = await visible(actor, id);

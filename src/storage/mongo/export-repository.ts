@@ -63,5 +63,8 @@ export function createExportRepository(db: Db): ExportRepository {
       if (r.matchedCount === 0) return null;
       return findById(id);
     },
+    async remove(id, guard) {
+      return (await col.deleteOne({ _id: id, status: { $in: guard.whenStatus } })).deletedCount === 1;
+    },
   };
 }

@@ -102,6 +102,10 @@ export const appRouter = router({
     }),
     start: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.start(ctx.actor, input.id))),
     cancel: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => exportView(await ctx.services.exports.cancel(ctx.actor, input.id))),
+    delete: authedProcedure.input(exportIdInput).mutation(async ({ ctx, input }) => {
+      await ctx.services.exports.remove(ctx.actor, input.id);
+      return { id: input.id, deleted: true };
+    }),
     downloadUrl: authedProcedure.input(exportIdInput).query(async ({ ctx, input }) => {
       const link = await ctx.services.exports.downloadLink(ctx.actor, input.id);
       return { url: `${publicOrigin(ctx.req, ctx.publicUrl)}${link.path}`, expiresAt: link.expiresAt.toISOString() };

@@ -336,6 +336,8 @@ export type Mutation = {
   createExport: LogExport;
   /** Stores feedback (one or many, validated whole); returns their ids in input order. Needs `logs.write`. */
   createFeedback: Array<Scalars['ID']['output']>;
+  /** Deletes a draft, failed or stopped export and any partial file (CONFLICT while running or done); returns its id. */
+  deleteExport: Scalars['ID']['output'];
   /** Runs a draft export, or a failed or stopped one again from the start (CONFLICT while running or done). */
   startExport: LogExport;
   /** Changes a draft, failed or stopped export (CONFLICT otherwise). */
@@ -358,6 +360,11 @@ export type MutationCreateExportArgs = {
 export type MutationCreateFeedbackArgs = {
   input: Array<FeedbackInput>;
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationDeleteExportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -902,6 +909,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   cancelExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCancelExportArgs, 'id'>>;
   createExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationCreateExportArgs, 'input'>>;
   createFeedback?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationCreateFeedbackArgs, 'input'>>;
+  deleteExport?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteExportArgs, 'id'>>;
   startExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationStartExportArgs, 'id'>>;
   updateExport?: Resolver<ResolversTypes['LogExport'], ParentType, ContextType, RequireFields<MutationUpdateExportArgs, 'id' | 'input'>>;
   updateFeedback?: Resolver<ResolversTypes['Feedback'], ParentType, ContextType, RequireFields<MutationUpdateFeedbackArgs, 'id' | 'input'>>;

@@ -34,6 +34,10 @@ export const exportResolvers: Resolvers = {
     },
     startExport: async (_p, { id }, ctx) => ctx.services.exports.start(await actorOf(ctx), id),
     cancelExport: async (_p, { id }, ctx) => ctx.services.exports.cancel(await actorOf(ctx), id),
+    deleteExport: async (_p, { id }, ctx) => {
+      await ctx.services.exports.remove(await actorOf(ctx), id);
+      return id;
+    },
   },
   Subscription: {
     exportStatusChanged: {
