@@ -84,6 +84,15 @@ export const fromKV = (kv: KV[] | undefined): Record<string, string> => {
   return o;
 };
 
+// Shared by every span of one resource and scope (the mapper hands out one object): converted once.
+const resourceKVs = new WeakMap<Record<string, string>, KV[]>();
+
+function sharedKV(o: Record<string, string>): KV[] {
+  let kv = resourceKVs.get(o);
+  if (kv === undefined) resourceKVs.set(o, (kv = toKV(o)));
+  return kv;
+}
+
 // Undefined fields are dropped by the driver (ignoreUndefined), so no filtering pass is needed here.
 export function toLogDoc(r: LogRecord): LogDoc {
   const d = r.derived;
@@ -147,7 +156,7 @@ function spanToDoc(s: SpanDetails): NonNullable<LogDoc['span']> {
     scope_name: s.scopeName,
     operation: s.operation,
     attributes: toKV(s.attributes),
-    resource_attributes: toKV(s.resourceAttributes),
+    resource_attributes: sharedKV(s.resourceAttributes),
     events: s.events.map((e) => ({ name: e.name, time: e.time, attributes: toKV(e.attributes) })),
   };
 }
