@@ -59,11 +59,12 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
   const dataDir = mkdtempSync(join(tmpdir(), 'logport-bench-data-'));
   // BENCH_PROFILE=dir writes a V8 CPU profile of the server, for finding the bottleneck.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // Production mode needs PUBLIC_URL (download links); benchmarks never follow one.
   // The same V8 flags as `npm start`: a larger young generation keeps request objects that wait on the
   // database from being promoted and collected by full GCs (runs varied too much here to put a number on it).
   const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, 'dist/src/main.js'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, NODE_ENV: 'production', ...extraEnv },
+    env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -14,27 +14,25 @@ const PER_VALUE = 64;
 const FIXED = 4096;
 
 /**
- * An upper bound of the record's stored size. `exact` counts UTF-8 bytes; otherwise every UTF-16 unit is
- * taken as 3 bytes (its worst case) and headers' JSON text as 6 per unit (\u escapes), which costs nothing
- * to compute and settles all but multi-megabyte records.
+ * The record's stored size, counted exactly enough to never pass a record that does not fit: UTF-8 bytes of
+ * every string, headers as their JSON text, plus room around each value. Only called for the rare record
+ * that the quick bound below cannot clear.
  */
-function sizeBound(r: LogRecord, exact: boolean): number {
-  const text = exact ? (s: string) => Buffer.byteLength(s) : (s: string) => 3 * s.length;
-  const json = exact ? (h: Record<string, string>) => Buffer.byteLength(JSON.stringify(h)) : (h: Record<string, string>) => headersBound(h);
-  const opt = (s: string | undefined) => (s === undefined ? 0 : PER_VALUE + text(s));
+function storedSize(r: LogRecord): number {
+  const opt = (s: string | undefined) => (s === undefined ? 0 : PER_VALUE + Buffer.byteLength(s));
   const map = (m: Record<string, string>) => {
     let n = PER_VALUE;
-    for (const k in m) n += PER_VALUE + text(k) + text(m[k]!);
+    for (const k in m) n += PER_VALUE + Buffer.byteLength(k) + Buffer.byteLength(m[k]!);
     return n;
   };
   let n = FIXED + opt(r.id) + opt(r.workspaceId) + opt(r.organisationId) + opt(r.clientId) + opt(r.traceId) + opt(r.spanId) +
     opt(r.parentSpanId) + opt(r.spanName) + opt(r.request.url) + opt(r.request.method) + opt(r.request.provider) +
-    opt(r.request.body) + opt(r.response.body) + PER_VALUE + json(r.request.headers) + PER_VALUE + json(r.response.headers) +
+    opt(r.request.body) + opt(r.response.body) + opt(JSON.stringify(r.request.headers)) + opt(JSON.stringify(r.response.headers)) +
     map(r.metadata);
   const derived = r.derived as unknown as Record<string, unknown>;
   for (const k in derived) {
     const v = derived[k];
-    n += PER_VALUE + (typeof v === 'string' ? text(v) : 0);
+    n += PER_VALUE + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   }
   const s = r.span;
   if (s !== undefined) {
@@ -44,15 +42,32 @@ function sizeBound(r: LogRecord, exact: boolean): number {
   return n;
 }
 
-function headersBound(h: Record<string, string>): number {
-  let n = 2;
-  for (const k in h) n += 6 * (k.length + h[k]!.length) + 6;
+/** UTF-16 units of a map's keys and values, with room for its entries. */
+function mapUnits(m: Record<string, string>): number {
+  let n = 0;
+  for (const k in m) n += k.length + m[k]!.length + PER_VALUE;
   return n;
+}
+
+/**
+ * A quick upper bound, run on every record: the text it holds in UTF-16 units (ids, names and other short
+ * fields are covered by the allowance), times 12 (3 UTF-8 bytes per unit, twice for JSON escapes in headers,
+ * twice again for derived fields copied from metadata, URL or body). Far below the limit for all but huge records.
+ */
+function quickBound(r: LogRecord): number {
+  let units = r.request.url.length + r.request.body.length + r.response.body.length + (r.request.provider?.length ?? 0) +
+    (r.clientId?.length ?? 0) + (r.spanName?.length ?? 0) + mapUnits(r.metadata) + mapUnits(r.request.headers) + mapUnits(r.response.headers);
+  const s = r.span;
+  if (s !== undefined) {
+    units += (s.statusMessage?.length ?? 0) + (s.scopeName?.length ?? 0) + mapUnits(s.attributes) + mapUnits(s.resourceAttributes);
+    for (const e of s.events) units += e.name.length + mapUnits(e.attributes);
+  }
+  return FIXED + 12 * (units + 16 * PER_VALUE);
 }
 
 /** Whether the record is too large to be stored as one document. */
 export function exceedsStoredLimit(r: LogRecord): boolean {
-  return sizeBound(r, false) >= MAX_STORED_RECORD_BYTES && sizeBound(r, true) >= MAX_STORED_RECORD_BYTES;
+  return quickBound(r) >= MAX_STORED_RECORD_BYTES && storedSize(r) >= MAX_STORED_RECORD_BYTES;
 }
 
 export const STORED_LIMIT_TEXT = `${MAX_STORED_RECORD_BYTES / (1024 * 1024)} MiB`;
