@@ -61,7 +61,7 @@ async function main() {
     const start = now - 30 * DAY;
 
     const seedStarted = Date.now();
-    const CHUNK = 20_000;
+    const CHUNK = Number(process.env.BENCH_CHUNK ?? 20_000);
     for (let i = 0; i < N; i += CHUNK) {
       const delta: RollupDelta = { cells: new Map(), users: new Map(), entries: [], workspaces: new Set() };
       const records: LogRecord[] = [];
