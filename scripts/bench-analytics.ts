@@ -63,7 +63,7 @@ async function main() {
     const seedStarted = Date.now();
     const CHUNK = Number(process.env.BENCH_CHUNK ?? 20_000);
     for (let i = 0; i < N; i += CHUNK) {
-      const delta: RollupDelta = { cells: new Map(), users: new Map(), entries: [], workspaces: new Set() };
+      const delta: RollupDelta = { cells: new Map(), users: new Map(), workspaces: new Set() };
       const records: LogRecord[] = [];
       for (let j = i; j < Math.min(N, i + CHUNK); j++) records.push(synthetic(j, start + Math.floor(((j + 0.5) / N) * 30 * DAY)));
       addToDelta(delta, records);

@@ -1,7 +1,7 @@
 import type { LogFilter } from '../logs/log-filter.js';
 import type { LogRepository } from '../logs/log-model.js';
 import { type Histogram, latencyBucket, mergeInto } from './latency-histogram.js';
-import { addStats, type Cell, type Combo, comboKey, DAY, emptyStats, HOUR, LEVELS, MINUTE, type RollupParts, type RollupStore, SECOND, type Stats, type UserCell } from './rollup-model.js';
+import { addStats, type Cell, type Combo, comboKey, DAY, emptyStats, HOUR, LEVELS, MINUTE, type RollupParts, type RollupStore, type Stats, type UserCell } from './rollup-model.js';
 import { comboOf, statsOf, userOf } from './rollup-writer.js';
 
 /** Figures of one time bucket, per combo, plus its users. */
@@ -46,19 +46,19 @@ export function comboPredicate(f: LogFilter): (c: Combo) => boolean {
 }
 
 /**
- * [from, to) covered by whole cells, coarsest first: e.g. 09:59:58.250 .. 11:00:01.500 becomes the entries of
- * 09:59:58.250-.999, second cells 09:59:59, the hour cell 10:00, second cells 11:00:00, entries 11:00:01.000-.499.
+ * [from, to) covered by whole cells, coarsest first: e.g. 09:58:58.250 .. 11:01:01.500 becomes the logs of
+ * 09:58:58.250-09:58:59.999, the minute cell 09:59, the hour cell 10:00, the minute cell 11:00 and the logs of
+ * 11:01:00.000-11:01:01.499.
  */
 export function coverRange(from: number, to: number, maxUnitMs: number) {
   const cells: { level: number; from: number; to: number }[] = [];
-  const entries: { from: number; to: number }[] = [];
+  const logs: { from: number; to: number }[] = [];
   const first = LEVELS.findIndex((l) => l.unitMs <= maxUnitMs);
   const cover = (a: number, b: number, li: number) => {
     if (a >= b) return;
     const lv = LEVELS[li];
     if (!lv) {
-      // Below a second: single entries, grouped per second.
-      for (let s = a - (a % SECOND); s < b; s += SECOND) entries.push({ from: Math.max(a, s), to: Math.min(b, s + SECOND) });
+      logs.push({ from: a, to: b });
       return;
     }
     const A = Math.ceil(a / lv.unitMs) * lv.unitMs;
@@ -69,7 +69,7 @@ export function coverRange(from: number, to: number, maxUnitMs: number) {
     cover(B, b, li + 1);
   };
   cover(from, to, first);
-  return { cells, entries };
+  return { cells, logs };
 }
 
 export async function aggregate(deps: { rollups: RollupStore; logs: LogRepository }, workspaceId: string, filter: LogFilter & { from: Date; to: Date }, parts: RollupParts): Promise<AggregateResult> {
@@ -107,23 +107,27 @@ export async function aggregate(deps: { rollups: RollupStore; logs: LogRepositor
   if (rollupsCan) {
     const accept = comboPredicate(filter);
     const plan = coverRange(from, to, Math.min(HOUR, bucketMs));
-    const [cells, entries] = await Promise.all([
+    const [cells] = await Promise.all([
       deps.rollups.readCells(workspaceId, plan.cells, parts),
-      plan.entries.length ? deps.rollups.readEntries(workspaceId, plan.entries) : { cells: [], users: [] },
+      // The seconds outside whole minutes at either end (to = last millisecond: filter bounds are inclusive).
+      ...plan.logs.map((p) => addLogs({ ...filter, from: new Date(p.from), to: new Date(p.to - 1) })),
     ]);
     for (const c of cells.cells) addCell(c, accept);
-    for (const c of entries.cells) addCell(c, accept);
-    if (parts.users) for (const u of [...cells.users, ...entries.users]) addUser(u);
+    if (parts.users) for (const u of cells.users) addUser(u);
     return { bucketMs, buckets, source: 'rollups' };
   }
   // Filters the rollups cannot answer: read the matching logs of the range (bounded by from/to).
-  const all = () => true;
-  for await (const r of deps.logs.streamMatching(workspaceId, filter, {}, { withoutHeaders: true })) {
-    const stats = statsOf(r);
-    const t = r.createdAt.getTime();
-    addCell({ t, combo: comboOf(r), stats, ...(stats.latN && { hist: new Map([[latencyBucket(stats.latSum), 1]]) }) }, all);
-    const user = userOf(r);
-    if (user) addUser({ t, user, n: 1, cost: stats.cost });
-  }
+  await addLogs(filter);
   return { bucketMs, buckets, source: 'logs' };
+
+  async function addLogs(f: LogFilter) {
+    const all = () => true;
+    for await (const r of deps.logs.streamMatching(workspaceId, f, {}, { withoutHeaders: true })) {
+      const stats = statsOf(r);
+      const t = r.createdAt.getTime();
+      addCell({ t, combo: comboOf(r), stats, ...(stats.latN && { hist: new Map([[latencyBucket(stats.latSum), 1]]) }) }, all);
+      const user = userOf(r);
+      if (user) addUser({ t, user, n: 1, cost: stats.cost });
+    }
+  }
 }

@@ -4,10 +4,11 @@ import type { Histogram } from './latency-histogram.js';
  * Pre-aggregated figures per workspace and time cell, kept exact by construction: every stored log adds its
  * counts and sums once (only logs actually inserted count, so idempotent retries never double-count).
  *
- * Levels, coarse to fine (all UTC-aligned): hour cells grouped by day, minute cells grouped by hour, second
- * cells grouped by minute, and the logs of each second as single entries. A time range is covered by the
- * coarsest cells that fit inside it and finer ones at its edges, down to single entries for the
- * milliseconds at either end, so a read of any range touches a few dozen documents, each found by exact id.
+ * Levels, coarse to fine (all UTC-aligned): hour cells grouped by day, minute cells grouped by hour. A time
+ * range is covered by the coarsest cells that fit inside it and minute cells at its edges, so a read touches a
+ * few dozen documents, each found by exact id; the seconds before the first and after the last whole minute
+ * are read from the logs of those seconds. (No finer level is kept: a log every few seconds, as in a backfill,
+ * would cost an upsert per log.)
  */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -23,10 +24,7 @@ export interface RollupLevel {
 export const LEVELS: readonly RollupLevel[] = [
   { unitMs: HOUR, spanMs: DAY },
   { unitMs: MINUTE, spanMs: HOUR },
-  { unitMs: SECOND, spanMs: MINUTE },
 ];
-/** Single-log entries are grouped per second. */
-export const ENTRY_SPAN_MS = SECOND;
 
 /** The dimensions a cell is split by: rollups answer filters on exactly these. */
 export interface Combo {
@@ -94,7 +92,6 @@ export interface UserCell {
 export interface RollupDelta {
   cells: Map<string, { workspaceId: string; level: number; t: number; combo: string; stats: Stats; hist: Histogram }>;
   users: Map<string, { workspaceId: string; level: number; t: number; user: string; n: number; cost: number }>;
-  entries: { workspaceId: string; id: string; t: number; combo: string; user?: string; stats: Stats; latency?: number }[];
   workspaces: Set<string>;
 }
 
@@ -108,7 +105,5 @@ export interface RollupStore {
   apply(delta: RollupDelta): Promise<void>;
   /** Cells of `level` starting in [from, to) (both aligned to the level's unit). */
   readCells(workspaceId: string, reads: { level: number; from: number; to: number }[], parts: RollupParts): Promise<{ cells: Cell[]; users: UserCell[] }>;
-  /** Single logs with created_at in [from, to), a range within one second. */
-  readEntries(workspaceId: string, ranges: { from: number; to: number }[]): Promise<{ cells: Cell[]; users: UserCell[] }>;
   workspaces(): Promise<string[]>;
 }

@@ -27,7 +27,7 @@ export function statsOf(r: LogRecord): Stats {
 /** Portkey's user dimension: the `_user` metadata value. */
 export const userOf = (r: LogRecord): string | undefined => r.metadata._user || undefined;
 
-const newDelta = (): RollupDelta => ({ cells: new Map(), users: new Map(), entries: [], workspaces: new Set() });
+const newDelta = (): RollupDelta => ({ cells: new Map(), users: new Map(), workspaces: new Set() });
 
 /** Adds logs to a delta: one increment per (level, cell, combo), aggregated in memory. */
 export function addToDelta(delta: RollupDelta, records: LogRecord[]): void {
@@ -57,7 +57,6 @@ export function addToDelta(delta: RollupDelta, records: LogRecord[]): void {
         } else delta.users.set(ukey, { workspaceId: r.workspaceId, level: li, t: cellT, user: userKey(user), n: 1, cost: stats.cost });
       }
     });
-    delta.entries.push({ workspaceId: r.workspaceId, id: r.id, t, combo, user: user && userKey(user), stats, latency: lat });
   }
 }
 

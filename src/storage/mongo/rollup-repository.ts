@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { type Histogram, latencyBucket } from '../../domain/analytics/latency-histogram.js';
-import { type Cell, ENTRY_SPAN_MS, LEVELS, parseComboKey, parseUserKey, type RollupStore, type Stats, type UserCell } from '../../domain/analytics/rollup-model.js';
+import type { Histogram } from '../../domain/analytics/latency-histogram.js';
+import { type Cell, LEVELS, parseComboKey, parseUserKey, type RollupStore, type Stats, type UserCell } from '../../domain/analytics/rollup-model.js';
 import { COLLECTIONS } from './collections.js';
 
 /**
@@ -8,9 +8,8 @@ import { COLLECTIONS } from './collections.js';
  * whole collection). Layout, per workspace:
  * - `ws|0|<day ms>|c`, `|l`, `|u`: hour cells of a UTC day: stats, latency histograms and users in three
  *   documents, so a 30-day cost graph decodes 31 small documents and never the histograms;
- * - `ws|1|<hour ms>`: minute cells of an hour, and `ws|2|<minute ms>`: second cells of a minute (stats,
- *   histograms and users together: only the edges of a range read them);
- * - `ws|e|<second ms>`: the logs of one second as single entries (by log id, so rewriting one is harmless).
+ * - `ws|1|<hour ms>`: minute cells of an hour (stats, histograms and users together: only the edges of a
+ *   range read them).
  * Inside a document: `c.<cell index>.<combo>.{n,e,c,rt,ct,tt,ls,ln}`, `l.<cell index>.<combo>.<bucket>`,
  * `u.<cell index>.<user>.{n,c}`; combos and users are encoded to be safe field names.
  */
@@ -24,18 +23,11 @@ interface StatsDoc {
   ls?: number;
   ln?: number;
 }
-interface EntryDoc extends StatsDoc {
-  t: number;
-  k: string;
-  u?: string;
-  l?: number;
-}
 interface RollupDoc {
   _id: string;
   c?: Record<string, Record<string, StatsDoc>>;
   l?: Record<string, Record<string, Record<string, number>>>;
   u?: Record<string, Record<string, { n: number; c: number }>>;
-  e?: Record<string, EntryDoc>;
   w?: Record<string, boolean>;
 }
 
@@ -43,7 +35,6 @@ type Part = 'c' | 'l' | 'u';
 const docStart = (t: number, span: number) => t - (t % span);
 /** Level 0 keeps each part in its own document; finer levels keep them together. */
 const docId = (ws: string, level: number, start: number, part: Part) => (level === 0 ? `${ws}|0|${start}|${part}` : `${ws}|${level}|${start}`);
-const entryDocId = (ws: string, second: number) => `${ws}|e|${second}`;
 const WORKSPACES_ID = 'workspaces';
 
 const toStatsDoc = (s: Stats): StatsDoc => ({ n: s.n, e: s.e, c: s.cost, rt: s.reqTokens, ct: s.resTokens, tt: s.totTokens, ls: s.latSum, ln: s.latN });
@@ -83,11 +74,6 @@ export function createRollupRepository(db: Db): RollupStore {
         const inc = update(docId(u.workspaceId, u.level, start, 'u')).$inc;
         inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.n`] = u.n;
         if (u.cost) inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.c`] = u.cost;
-      }
-      for (const e of delta.entries) {
-        const s = toStatsDoc(e.stats);
-        const entry: EntryDoc = { t: e.t, k: e.combo, ...(e.user && { u: e.user }), c: s.c, rt: s.rt, ct: s.ct, tt: s.tt, ...(e.latency !== undefined && { l: e.latency }) };
-        update(entryDocId(e.workspaceId, docStart(e.t, ENTRY_SPAN_MS))).$set[`e.${e.id.replace(/\./g, '%2E')}`] = entry;
       }
       const fresh = [...delta.workspaces].filter((w) => !knownWorkspaces.has(w));
       if (fresh.length) {
@@ -165,29 +151,9 @@ export function createRollupRepository(db: Db): RollupStore {
       return { cells, users };
     },
 
-    async readEntries(ws, ranges) {
-      const docs = await fetch([...new Set(ranges.map((r) => entryDocId(ws, docStart(r.from, ENTRY_SPAN_MS))))]);
-      const cells: Cell[] = [];
-      const users: UserCell[] = [];
-      for (const r of ranges) {
-        const d = docs.get(entryDocId(ws, docStart(r.from, ENTRY_SPAN_MS)));
-        for (const e of Object.values(d?.e ?? {})) {
-          if (e.t < r.from || e.t >= r.to) continue;
-          const combo = parseComboKey(e.k);
-          const hasLat = typeof e.l === 'number';
-          const stats: Stats = { n: 1, e: combo.ok ? 0 : 1, cost: e.c ?? 0, reqTokens: e.rt ?? 0, resTokens: e.ct ?? 0, totTokens: e.tt ?? 0, latSum: hasLat ? e.l! : 0, latN: hasLat ? 1 : 0 };
-          cells.push({ t: e.t, combo, stats, ...(hasLat && { hist: singleHist(e.l!) }) });
-          if (e.u) users.push({ t: e.t, user: parseUserKey(e.u), n: 1, cost: stats.cost });
-        }
-      }
-      return { cells, users };
-    },
-
     async workspaces() {
       const d = await col.findOne({ _id: WORKSPACES_ID });
       return Object.keys(d?.w ?? {}).map(decodeURIComponent);
     },
   };
 }
-
-const singleHist = (ms: number): Histogram => new Map([[latencyBucket(ms), 1]]);
