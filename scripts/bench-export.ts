@@ -60,13 +60,14 @@ try {
   const small = await exportWorkspace('bench-small');
   const big = await exportWorkspace('bench-big');
 
-  // Baseline: the bare driver streaming the same rows, newest first, as JSONL into GridFS (64 KiB writes).
+  // Baseline: the same rows, newest first, as JSONL into GridFS (64 KiB writes) without the export job around it.
   const started = Date.now();
   const upload = new GridFSBucket(database, { bucketName: 'raw_baseline' }).openUploadStream('raw.jsonl');
-  const cursor = database.collection('logs').find({ workspace_id: 'bench-big' }).sort({ created_at: -1, _id: -1 });
+  // (reading the stored documents through the repository's own stream: the layout is segments, not one collection)
   let buf = '';
   let raw = 0;
-  for await (const d of cursor) {
+  for await (const r of repo.streamMatching('bench-big', {}, {})) {
+    const d = { _id: r.id, trace_id: r.traceId, created_at: r.createdAt, request_body: r.request.body, response_body: r.response.body, provider: r.derived.provider, model: r.derived.model, request_tokens: r.derived.requestTokens, response_tokens: r.derived.responseTokens, total_tokens: r.derived.totalTokens, cost: r.derived.cost, response_time: r.derived.responseTimeMs, status_code: r.derived.statusCode };
     buf += `${JSON.stringify({ id: d._id, trace_id: d.trace_id ?? null, created_at: d.created_at.toISOString(), request: JSON.parse(d.request_body), response: JSON.parse(d.response_body), ai_provider: d.provider ?? null, ai_model: d.model ?? null, request_tokens: d.request_tokens ?? null, response_tokens: d.response_tokens ?? null, total_tokens: d.total_tokens ?? null, cost: d.cost ?? null, response_time: d.response_time ?? null, status_code: d.status_code })}\n`;
     raw++;
     if (buf.length >= 65536) {

@@ -94,15 +94,17 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const indexBuilds = createIndexBuildTracker(indexLog);
     await ensureServiceIndexes(database.db, indexBuilds, indexLog);
     const feedbackRepository = storage(createFeedbackRepository(database.db));
+    // Logs live in bounded segments (storage/mongo/segments); the browse queries read the same segments.
+    const segmentedLogs = createLogRepository(database.db, { segmentDocs: config.LOG_SEGMENT_DOCS, segmentHours: config.LOG_SEGMENT_HOURS });
     // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
     // Inserts are retried inside the request (idempotent by id) before a 503 is answered.
     const rollups = storage(createRollupRepository(database.db));
     // Inserts also feed the analytics rollups (new logs only, once per batch).
     const logRepository = withFeedbackScores(
-      withRollups(withInsertRetry(storage(createLogRepository(database.db)), { available: database.available }), createRollupWriter(rollups)),
+      withRollups(withInsertRetry(storage(segmentedLogs), { available: database.available }), createRollupWriter(rollups)),
       feedbackRepository,
     );
-    const browseRepository = storage(createLogBrowseRepository(database.db));
+    const browseRepository = storage(createLogBrowseRepository(segmentedLogs.store));
     const exportRepository = storage(createExportRepository(database.db));
     const blobs = storage(createGridFsBlobStore(database.db));
     // The scheduler is created before the services that enqueue into it; job handlers are added below.
@@ -168,7 +170,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         app.url = `http://${host}:${addr.port}`;
         logger.info({ url: app.url, role: config.ROLE, version: VERSION }, 'logport listening');
       },
-      stop: () => stopApp({ server, graphql, scheduler, database, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }),
+      stop: () => stopApp({ server, graphql, scheduler, database, logs: segmentedLogs, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }),
     };
     return app;
   } catch (err) {
@@ -187,6 +189,8 @@ async function stopApp(p: {
   graphql?: GraphQLTransport;
   scheduler?: Scheduler;
   database: Database;
+  /** Seals this process's open log segments, so the next start finds them complete. */
+  logs: { close(): Promise<void> };
   logger: Logger;
   timeoutMs: number;
 }): Promise<void> {
@@ -210,6 +214,7 @@ async function stopApp(p: {
   }
   await p.scheduler?.stop(remaining()).catch((err) => p.logger.warn({ err }, 'job scheduler stop failed'));
   p.logger.debug('jobs stopped');
+  await p.logs.close().catch((err) => p.logger.warn({ err }, 'sealing log segments failed'));
   await p.database.close();
   p.logger.info('logport stopped');
 }

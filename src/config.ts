@@ -33,6 +33,10 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
   OTLP_MAX_BODY_BYTES: bytes(20 * 1024 * 1024),
   RETENTION_DAYS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(36500)).optional()),
+  /** Logs per storage segment; unset: 1,000 on the embedded database, 1,000,000 on MongoDB (README: Scaling). */
+  LOG_SEGMENT_DOCS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(100_000_000)).optional()),
+  /** Hours after which a storage segment is closed even when not full. */
+  LOG_SEGMENT_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(24),
   /** How often workers look for due jobs (a started export waits at most this long to begin). */
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Lifetime of signed export download links. */

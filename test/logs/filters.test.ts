@@ -5,7 +5,12 @@ import type { LogRepository } from '../../src/domain/logs/log-model.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+<<<<<<< HEAD
 import { chatLog, ingest } from './fixtures.js';
+=======
+import { chatLog, ingest, openAiChatRequest, openAiChatResponse } from './fixtures.js';
+import { updateStoredLog } from '../helpers/stored-logs.js';
+>>>>>>> 30d0f3b (Logs in bounded segments: catalog, id index, list/body documents, segment-aware reads, retention by dropping segments; bench:volume)
 
 const WS = 'ws-filters';
 const OTHER = 'ws-other';
@@ -68,9 +73,8 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
     const [x] = await ingest(s, [toLog(X)], { query: `?workspace_id=${OTHER}` });
     nameOf.set(x!, 'x');
     // Ingestion does not record feedback yet; set the stored field directly to cover the filter where it exists.
-    const logs = s.app.database.db.collection<{ _id: string }>('logs');
     for (const [name, score] of [['a', 4], ['c', -1], ['f', 2]] as const) {
-      await logs.updateOne({ _id: idOf.get(name)! }, { $set: { weighted_feedback: score } });
+      await updateStoredLog(s.app.database.db, idOf.get(name)!, { $set: { weighted_feedback: score } });
     }
   });
   afterAll(() => s.stop());

@@ -1,5 +1,6 @@
 import { call, type JsonResponse } from '../helpers/http.js';
 import type { TestServer } from '../helpers/server.js';
+import { countStoredLogs } from '../helpers/stored-logs.js';
 
 /** Realistic request/response pairs for the log tests. Every call returns fresh objects. */
 
@@ -77,7 +78,7 @@ export function trpcQuery(s: TestServer, path: string, input: unknown, key?: str
 
 /** Direct read of the logs collection, for verifying what was (not) stored. */
 export function countLogs(s: TestServer, filter: Record<string, unknown> = {}): Promise<number> {
-  return s.app.database.db.collection('logs').countDocuments(filter);
+  return countStoredLogs(s.app.database.db, filter);
 }
 
 /** Ingests logs (root key unless told otherwise) and returns their ids; fails loudly otherwise. */

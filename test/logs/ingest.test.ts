@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createKey } from '../helpers/http.js';
 import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, countLogs, getLog, ingest, openAiChatResponse, postLogs } from './fixtures.js';
+import { findStoredLog } from '../helpers/stored-logs.js';
 
 /** A structured-output request whose JSON schema uses `$defs`, `$ref` and dotted property names. */
 function structuredRequest() {
@@ -151,7 +152,7 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     expect(got.body.request.headers).toEqual({ 'content-type': 'application/json', Authorization: '[redacted]', 'x-api-key': '[redacted]', 'OpenAI-Organization': 'org-42' });
     expect(got.body.response.headers['set-cookie']).toBe('[redacted]');
     expect(JSON.stringify(got.body)).not.toContain(secret);
-    const doc = await s.app.database.db.collection('logs').findOne({ _id: id as never });
+    const doc = await findStoredLog(s.app.database.db, id!);
     expect(doc).not.toBeNull();
     expect(JSON.stringify(doc)).not.toContain(secret);
   });
@@ -176,7 +177,7 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     expect(got.body.request.headers.authorization).toBe('[redacted]');
     expect(got.body.request.headers['x-amz-date']).toBe('20250101T000000Z');
     expect(got.body.request.headers['x-amz-security-token']).toBe('[redacted]');
-    const doc = await s.app.database.db.collection('logs').findOne({ _id: id as never });
+    const doc = await findStoredLog(s.app.database.db, id!);
     expect(JSON.stringify(doc)).not.toContain(token);
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opentelemetry } from '../../src/transports/otlp/generated/otlp-trace.js';
 import { call, createKey } from '../helpers/http.js';
 import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js';
+import { countStoredLogs } from '../helpers/stored-logs.js';
 
 const { ExportTraceServiceResponse } = opentelemetry.proto.collector.trace.v1;
 const now = BigInt(Date.now()) * 1_000_000n;
@@ -38,7 +39,7 @@ describe('OTLP/HTTP statuses', () => {
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(res.body.partialSuccess.rejectedSpans).toBe(1);
     expect(res.body.partialSuccess.errorMessage).toMatch(/trace/i);
-    const stored = await s.app.database.db.collection('logs').countDocuments({ trace_id: '0af7651916cd43dd8448eb211c80319c' });
+    const stored = await countStoredLogs(s.app.database.db, { trace_id: '0af7651916cd43dd8448eb211c80319c' });
     expect(stored).toBe(1);
   });
 
@@ -46,7 +47,7 @@ describe('OTLP/HTTP statuses', () => {
     const body = deflateSync(JSON.stringify(jsonExport([jsonSpan('4af7651916cd43dd8448eb211c80319c', 'e7ad6b7169203331', 'deflated')])));
     const res = await post(s, body, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
     expect(res.status).toBe(200);
-    expect(await s.app.database.db.collection('logs').countDocuments({ trace_id: '4af7651916cd43dd8448eb211c80319c', span_name: 'deflated' })).toBe(1);
+    expect(await countStoredLogs(s.app.database.db, { trace_id: '4af7651916cd43dd8448eb211c80319c', span_name: 'deflated' })).toBe(1);
   });
 
   it('JSON: full success answers {}', async () => {
@@ -92,7 +93,7 @@ describe('OTLP/HTTP statuses', () => {
     expect(compressed.length).toBeLessThan(65536);
     const res = await post(s, compressed, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(res.status).toBe(413);
-    expect(await s.app.database.db.collection('logs').countDocuments({ trace_id: '2af7651916cd43dd8448eb211c80319c' })).toBe(0);
+    expect(await countStoredLogs(s.app.database.db, { trace_id: '2af7651916cd43dd8448eb211c80319c' })).toBe(0);
   });
 
   it('429 with Retry-After while ingestion is at its concurrency limit', async () => {

@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
 import { ROOT_KEY, testEnv } from '../helpers/server.js';
+import { findStoredLogs } from '../helpers/stored-logs.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -44,8 +45,7 @@ describe("Logport's own traces", () => {
       expect((await call(base, 'GET', `/v1/logs/${ingested.body.data.log_ids[0]}`)).status).toBe(200);
       expect((await call(base, 'GET', '/v1/api-keys')).status).toBe(200);
 
-      const logs = mongo.db(env.MONGODB_DB).collection('logs');
-      const selfSpans = () => logs.find({ source: 'otlp' }).project({ span_name: 1 }).toArray();
+      const selfSpans = () => findStoredLogs(mongo.db(env.MONGODB_DB), { source: 'otlp' });
       let names: string[] = [];
       for (let i = 0; i < 50 && !names.includes('GET /v1/api-keys'); i++) {
         await sleep(200);

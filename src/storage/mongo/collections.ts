@@ -5,7 +5,6 @@ export { ensureIndexes, createIndexBuildTracker, type IndexSpec } from './index-
 
 export const COLLECTIONS = {
   apiKeys: 'api_keys',
-  logs: 'logs',
   exports: 'exports',
   exportClaims: 'export_claims',
   jobs: 'jobs',
@@ -22,14 +21,6 @@ export const INDEXES: Record<string, IndexSpec[]> = {
   [COLLECTIONS.apiKeys]: [
     { key: { key_hash: 1 }, name: 'key_hash_unique', unique: true },
     { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' },
-  ],
-  [COLLECTIONS.logs]: [
-    { key: { workspace_id: 1, created_at: -1, _id: -1 }, name: 'workspace_created' },
-    { key: { workspace_id: 1, trace_id: 1 }, name: 'workspace_trace' },
-    { key: { workspace_id: 1, model: 1, created_at: -1 }, name: 'workspace_model_created' },
-    { key: { workspace_id: 1, status_code: 1, created_at: -1 }, name: 'workspace_status_created' },
-    { key: { workspace_id: 1, 'metadata.k': 1, 'metadata.v': 1 }, name: 'workspace_metadata' },
-    { key: { created_at: 1 }, name: 'created_at_retention' },
   ],
   [COLLECTIONS.feedback]: [{ key: { workspace_id: 1, trace_id: 1 }, name: 'workspace_trace' }, { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' }],
   [COLLECTIONS.feedbackTraces]: [{ key: { workspace_id: 1 }, name: 'workspace' }],

@@ -1,51 +1,77 @@
-import type { Collection, Db, Document, Sort } from 'mongodb';
+import type { Document } from 'mongodb';
 import type { LogBrowseRepository, LogSortField } from '../../domain/browse/browse-model.js';
 import { withSpan } from '../../telemetry.js';
-import { COLLECTIONS } from './collections.js';
-import { fromLogDoc, type LogDoc } from './log-document.js';
-import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
+import { fromLogDoc } from './log-document.js';
+import { toMongoFilter } from './log-filter-query.js';
+import type { SegmentStore } from './log-repository.js';
+import { joinLogDoc } from './segments/segment-docs.js';
+import { type Located, readSegment } from './segments/segment-reads.js';
 
-const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': COLLECTIONS.logs };
+const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 
-/** Lists show no bodies or headers: leaving them out saves decoding and parsing the bulk of each document. */
-const WITHOUT_BODIES = { request_body: 0, response_body: 0, request_headers: 0, response_headers: 0 } as const;
 const SORT_COLUMNS: Record<LogSortField, string> = { createdAt: 'created_at', cost: 'cost', totalTokens: 'total_tokens', latency: 'response_time' };
 
-/** fromLogDoc expects the text fields; projected-out ones come back empty. */
-const listed = (doc: Document) => fromLogDoc({ request_body: '', response_body: '', request_headers: '{}', response_headers: '{}', ...doc } as LogDoc);
+/** Lists show no bodies or headers: list documents hold everything else (bodies come back empty). */
+const listed = (r: Located) => fromLogDoc(joinLogDoc(r.doc, { request_headers: '{}', response_headers: '{}' }));
 
-/** One small query per method, so each can move to another storage layout on its own. */
-export function createLogBrowseRepository(db: Db): LogBrowseRepository {
-  const col: Collection<LogDoc> = db.collection(COLLECTIONS.logs);
+/** One small query per method over the segmented layout (see log-repository.ts). */
+export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
+  const { db } = store;
   return {
     listSorted: (workspaceId, filter, { sort, offset, limit }) =>
       withSpan('db logs.find sorted', DB_ATTRS, async () => {
+        const want = offset + limit;
+        if (sort.field === 'createdAt' && sort.direction === 'desc') {
+          const { rows, segs } = await store.pageNewestFirst(workspaceId, filter, want);
+          return (await store.withBodies(rows.slice(offset), segs)).map(fromLogDoc);
+        }
+        // Any other order may draw from every candidate segment: each gives its best `want`, merged here.
         const dir = sort.direction === 'asc' ? 1 : -1;
-        const order: Sort = { [SORT_COLUMNS[sort.field]]: dir, _id: dir };
-        const docs = await col.find(toMongoFilter(workspaceId, filter)).sort(order).skip(offset).limit(limit).toArray();
-        return docs.map(fromLogDoc);
+        const column = SORT_COLUMNS[sort.field];
+        const q = toMongoFilter(filter);
+        const segs = await store.segmentsFor(workspaceId, filter);
+        let rows: Located[] = [];
+        const value = (r: Located) => (r.doc as unknown as Record<string, unknown>)[column] as number | Date | undefined;
+        const cmp = (a: Located, b: Located) => {
+          const x = value(a);
+          const y = value(b);
+          // Missing values sort first ascending, as MongoDB orders null below numbers.
+          const nx = x === undefined ? -Infinity : Number(x);
+          const ny = y === undefined ? -Infinity : Number(y);
+          return dir * (nx - ny) || dir * (a.doc._id < b.doc._id ? -1 : a.doc._id > b.doc._id ? 1 : 0);
+        };
+        for (const e of segs) {
+          const got = await readSegment(db, e._id, q, { sort: { [column]: dir, _id: dir }, limit: want });
+          rows = [...rows, ...got.map((doc) => ({ doc, segment: e._id }))].sort(cmp).slice(0, want);
+        }
+        return (await store.withBodies(rows.slice(offset), segs)).map(fromLogDoc);
       }),
+
     listTraceRoots: (workspaceId, filter, { first, after }) =>
       withSpan('db logs.find trace roots', DB_ATTRS, async () => {
-        const q: Document = toMongoFilter(workspaceId, filter);
         const roots: Document[] = [{ trace_id: { $exists: true } }, { parent_span_id: { $exists: false } }];
-        q.$and = [...(q.$and ?? []), ...roots, ...(after ? [olderThan(after)] : [])];
-        const docs = await col.find(q, { projection: WITHOUT_BODIES }).sort(NEWEST_FIRST).limit(first).toArray();
-        return docs.map(listed);
+        const { rows } = await store.pageNewestFirst(workspaceId, filter, first, after, roots);
+        return rows.map(listed);
       }),
+
     traceSpanStats: (workspaceId, traceIds, limit) =>
       withSpan('db logs.find trace stats', DB_ATTRS, async () => {
         if (traceIds.length === 0) return [];
-        const projection = { _id: 1, trace_id: 1, parent_span_id: 1, created_at: 1, response_time: 1, total_tokens: 1, cost: 1, is_success: 1 };
-        const docs = await col.find({ workspace_id: workspaceId, trace_id: { $in: traceIds } }, { projection }).limit(limit).toArray();
-        return docs.map((d) => ({ id: d._id, traceId: d.trace_id!, isRoot: d.parent_span_id === undefined || d.parent_span_id === null, createdAt: d.created_at, responseTimeMs: d.response_time, totalTokens: d.total_tokens, cost: d.cost, isSuccess: d.is_success }));
+        const out = [];
+        // The Bloom filters of sealed segments leave out those that hold none of these traces.
+        for (const e of await store.segmentsFor(workspaceId, { traceId: traceIds })) {
+          for (const d of await readSegment(db, e._id, { trace_id: traceIds.length === 1 ? traceIds[0] : { $in: traceIds } }, { limit: limit - out.length })) {
+            out.push({ id: d._id, traceId: d.trace_id!, isRoot: d.parent_span_id === undefined || d.parent_span_id === null, createdAt: d.created_at, responseTimeMs: d.response_time, totalTokens: d.total_tokens, cost: d.cost, isSuccess: d.is_success });
+          }
+          if (out.length >= limit) break;
+        }
+        return out;
       }),
+
     recentValues: (workspaceId, since, limit) =>
       withSpan('db logs.find recent values', DB_ATTRS, async () => {
-        const q: Document = { workspace_id: workspaceId, ...(since ? { created_at: { $gte: since } } : {}) };
-        const projection = { _id: 1, model: 1, provider: 1, status_code: 1, 'metadata.k': 1 };
-        const docs = await col.find(q, { projection }).sort(NEWEST_FIRST).limit(limit).toArray();
-        return docs.map((d) => ({ model: d.model, provider: d.provider, statusCode: d.status_code, metadataKeys: (d.metadata ?? []).map((m) => m.k) }));
+        const { rows } = await store.pageNewestFirst(workspaceId, since ? { from: since } : {}, limit);
+        return rows.map(({ doc: d }) => ({ model: d.model, provider: d.provider, statusCode: d.status_code, metadataKeys: (d.metadata ?? []).map((m) => m.k) }));
       }),
   };
 }

@@ -2,7 +2,7 @@ import type { Filter } from 'mongodb';
 import type { LogFilter } from '../../domain/logs/log-filter.js';
 import type { LogDoc } from './log-document.js';
 
-/** Newest first, ties broken by id: the order every listing and export uses (index `workspace_created`). */
+/** Newest first, ties broken by id: the order every listing and export uses (index `created`). */
 export const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
 
 type Bound = number | Date | undefined;
@@ -23,18 +23,20 @@ function oneOf<T>(values: readonly T[] | undefined): T | { $in: T[] } | undefine
 }
 
 /**
- * The Mongo query for a domain filter, always scoped to one workspace. workspace_id is the first key so
- * the `workspace_*` compound indexes serve every filter.
+ * The Mongo query for a domain filter within one segment (a segment holds one workspace's logs, so the
+ * workspace is not part of the query). Equality conditions come first, then ranges, as the segment indexes
+ * expect (see segment-indexes.ts).
  *
  * Metadata pairs: FerretDB 1.24 rejects `$elemMatch` with field conditions ("unknown operator: k") and
  * silently matches nothing for `$all: [{ $elemMatch }]`, and it does not match a plain `{ metadata: {k, v} }`
  * against array elements either. `$all` of exact `{k, v}` documents works on both servers (elements are
- * always stored as `{k, v}`, in that key order, by toKV). The extra `metadata.k` equality lets MongoDB use
- * the `workspace_metadata` index, which the whole-element comparison alone cannot.
+ * always stored as `{k, v}`, in that key order, by toKV). The extra `metadata.k` and `metadata.v` equalities
+ * (implied by the first pair) let MongoDB use the `metadata_created` index, which the whole-element
+ * comparison alone cannot.
  */
-export function toMongoFilter(workspaceId: string, f: LogFilter): Filter<LogDoc> {
+export function toMongoFilter(f: LogFilter): Filter<LogDoc> {
   // Built as a plain document: conditions on optional fields (weighted_feedback) need not be in LogDoc.
-  const q: Record<string, unknown> = { workspace_id: workspaceId };
+  const q: Record<string, unknown> = {};
   const set = (field: string, cond: unknown) => {
     if (cond !== undefined) q[field] = cond;
   };
@@ -57,6 +59,7 @@ export function toMongoFilter(workspaceId: string, f: LogFilter): Filter<LogDoc>
   const pairs = Object.entries(f.metadata ?? {});
   if (pairs.length > 0) {
     q['metadata.k'] = pairs[0]![0];
+    q['metadata.v'] = pairs[0]![1];
     q.metadata = { $all: pairs.map(([k, v]) => ({ k, v })) };
   }
   if (f.modelPrefix?.length) {
@@ -66,6 +69,8 @@ export function toMongoFilter(workspaceId: string, f: LogFilter): Filter<LogDoc>
   }
   if (f.providerModel?.length) {
     q.$or = f.providerModel.map((p) => ({ provider: p.provider, model: p.model }));
+    // Implied by the pairs; gives MongoDB an index (provider_created) for them.
+    q.provider ??= oneOf(f.providerModel.map((p) => p.provider));
   }
   return q as Filter<LogDoc>;
 }

@@ -1,92 +1,280 @@
-import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
+import type { Db, Document, Filter } from 'mongodb';
 import type { LogFilter } from '../../domain/logs/log-filter.js';
-import type { LogPageBounds, LogRecord, LogRepository } from '../../domain/logs/log-model.js';
+import type { LogCursor, LogPageBounds, LogRecord, LogRepository } from '../../domain/logs/log-model.js';
 import { withSpan } from '../../telemetry.js';
-import { COLLECTIONS } from './collections.js';
-import { translateDriverError } from './driver-errors.js';
 import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
+import { bodyCollection, LOG_IDS, listCollection, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
+import type { ListDoc } from './segments/segment-docs.js';
+import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
+import { candidates, type Located, matchesWhole, newerFirst, readSegment, withBodies } from './segments/segment-reads.js';
+import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/segment-writer.js';
 
-const DUPLICATE_KEY = 11000;
-const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': COLLECTIONS.logs };
+const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
+/** An open segment whose writer has not written for this long is sealed by whichever process notices. */
+const ABANDONED_MS = 10 * 60_000;
+/** Overlapping segments an export merges at once before it falls back to reading them one by one. */
+const MAX_MERGE = 64;
 
-export function createLogRepository(db: Db): LogRepository {
-  const col: Collection<LogDoc> = db.collection(COLLECTIONS.logs);
-  return {
-    insertMany: (records) =>
-      withSpan('db logs.insertMany', { ...DB_ATTRS, 'db.operation.batch.size': records.length }, async () => {
-        try {
-          await col.insertMany(records.map(toLogDoc), { ordered: false });
-          return records;
-        } catch (err) {
-          // Ids already stored are retries of the same logs: keep the first copy. Anything else is a failure.
-          const onlyDuplicates =
-            err instanceof MongoBulkWriteError &&
-            Array.isArray(err.writeErrors) &&
-            err.writeErrors.length > 0 &&
-            err.writeErrors.every((e) => e.code === DUPLICATE_KEY);
-          if (!onlyDuplicates) throw translateDriverError(err);
-          // Unordered inserts report each refused document by its index in the batch; the rest were stored.
-          const refused = new Set((err as MongoBulkWriteError & { writeErrors: { index: number }[] }).writeErrors.map((e) => e.index));
-          return records.filter((_r, i) => !refused.has(i));
-        }
-      }),
-    findById: (id) =>
-      withSpan('db logs.findOne', DB_ATTRS, async () => {
-        const doc = await col.findOne({ _id: id });
-        return doc && fromLogDoc(doc);
-      }),
-    findByTrace: (workspaceId, traceId, limit) =>
-      withSpan('db logs.find trace', DB_ATTRS, async () => {
-        const docs = await col.find({ workspace_id: workspaceId, trace_id: traceId }).sort({ created_at: 1, _id: 1 }).limit(limit).toArray();
-        return docs.map(fromLogDoc);
-      }),
-    async deleteCreatedBefore(cutoff) {
-      return (await col.deleteMany({ created_at: { $lt: cutoff } })).deletedCount;
-    },
-    countMatching: (workspaceId, filter, page = {}) =>
-      withSpan('db logs.count filtered', DB_ATTRS, async () => {
-        if (page.limit === 0) return 0;
-        // skip/limit in the count itself: the server stops counting at the limit instead of scanning on.
-        return col.countDocuments(toMongoFilter(workspaceId, filter), {
-          ...(page.offset ? { skip: page.offset } : {}),
-          ...(page.limit ? { limit: page.limit } : {}),
-        });
-      }),
-    streamMatching: (workspaceId, filter, page, opts) => streamMatching(col, workspaceId, filter, page, opts?.batchSize, opts?.withoutHeaders),
-    listMatching: (workspaceId, filter, { first, after }) =>
-      withSpan('db logs.find page', DB_ATTRS, async () => {
-        if (first <= 0) return [];
-        const q = toMongoFilter(workspaceId, filter);
-        // Appended with $and so it cannot collide with the filter's own $or (provider/model pairs).
-        if (after) q.$and = [...(q.$and ?? []), olderThan(after)];
-        const docs = await col.find(q).sort(NEWEST_FIRST).limit(first).toArray();
-        return docs.map(fromLogDoc);
-      }),
-  };
+/** What other storage code (browse queries) needs of the segmented layout. */
+export interface SegmentStore {
+  db: Db;
+  segmentsFor(workspaceId: string, filter: LogFilter, before?: Date): Promise<SegmentEntry[]>;
+  pageNewestFirst(workspaceId: string, filter: LogFilter, first: number, after?: LogCursor, extra?: Document[]): Promise<{ rows: Located[]; segs: SegmentEntry[] }>;
+  withBodies(rows: Located[], segs: SegmentEntry[]): Promise<LogDoc[]>;
+}
+
+export interface LogRepositoryOptions extends SegmentLayoutOptions {
+  /** How stale this process's view of segments opened elsewhere may be. */
+  catalogMaxAgeMs?: number;
 }
 
 /**
- * A real cursor, converted row by row: exports of millions of rows hold one batch in memory at a time.
- * Breaking out of the loop (cancel, error) closes the server cursor through `finally`.
+ * Logs in bounded segments (see segments/catalog.ts): every read opens only the segments that may hold
+ * what it returns, so its cost follows the answer, not the store. Behaviour is that of the domain's
+ * LogRepository contract; only the layout differs.
  */
-async function* streamMatching(
-  col: Collection<LogDoc>,
-  workspaceId: string,
-  filter: LogFilter,
-  page: LogPageBounds,
-  batchSize = 1000,
-  withoutHeaders = false,
-): AsyncGenerator<LogRecord> {
-  if (page.limit === 0) return;
-  // Leaving out what the reader will not use saves a decode and two JSON.parse calls per row.
-  const projection = withoutHeaders ? { request_headers: 0, response_headers: 0 } : undefined;
-  const cursor = col.find(toMongoFilter(workspaceId, filter), { projection }).sort(NEWEST_FIRST).batchSize(batchSize);
-  if (page.offset) cursor.skip(page.offset);
-  if (page.limit) cursor.limit(page.limit);
-  try {
-    for await (const doc of cursor) yield fromLogDoc(doc);
-  } finally {
-    await cursor.close();
+export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): LogRepository & { close(): Promise<void>; store: SegmentStore } {
+  const catalog = new SegmentCatalog(db, opts.catalogMaxAgeMs);
+  let layout!: SegmentLayout;
+  let writer!: SegmentWriter;
+  const ready = segmentLayout(db, opts).then((l) => {
+    layout = l;
+    writer = new SegmentWriter(db, catalog, l);
+  });
+  /** Counts of sealed segments per query: they never change (until retention trims one, which clears this). */
+  const sealedCounts = new Map<string, number>();
+  let lastAbandonedCheck = 0;
+
+  const countsOf = (segs: SegmentEntry[]) => new Map(segs.map((e) => [e._id, e.count]));
+
+  /** Seals segments left open by processes that went away (in the background, at most every minute). */
+  function sealAbandonedSoon(): void {
+    if (Date.now() - lastAbandonedCheck < 60_000) return;
+    lastAbandonedCheck = Date.now();
+    const stale = catalog.cached().filter((e) => !e.sealed && !writer.isOpenHere(e._id) && Date.now() - e.updated_at.getTime() > ABANDONED_MS);
+    void (async () => {
+      for (const e of stale) await sealAbandoned(db, catalog, e, layout).catch(() => undefined);
+    })();
+  }
+
+  async function segmentsFor(workspaceId: string, filter: LogFilter, before?: Date): Promise<SegmentEntry[]> {
+    await ready;
+    const segs = await candidates(catalog, workspaceId, filter, before);
+    sealAbandonedSoon();
+    return segs;
+  }
+
+  async function countIn(e: SegmentEntry, filter: LogFilter, q: Filter<LogDoc>): Promise<number> {
+    if (matchesWhole(e, filter)) return e.count;
+    const key = `${e._id}|${JSON.stringify(q)}`;
+    const cached = sealedCounts.get(key);
+    if (cached !== undefined) return cached;
+    const n = await db.collection<ListDoc>(listCollection(e._id)).countDocuments(q as Filter<ListDoc>);
+    if (e.sealed) sealedCounts.set(key, n);
+    return n;
+  }
+
+  /**
+   * The first `first` list documents newest first (strictly after `after`) matching the filter and `extra`
+   * conditions. Segments come newest created_max first: once one ends before the page's last row, none can add.
+   */
+  async function pageNewestFirst(workspaceId: string, filter: LogFilter, first: number, after?: LogCursor, extra: Document[] = []): Promise<{ rows: Located[]; segs: SegmentEntry[] }> {
+    const q: Document = toMongoFilter(filter);
+    // Appended with $and so they cannot collide with the filter's own $or (provider/model pairs).
+    const and = [...extra, ...(after ? [olderThan(after)] : [])];
+    if (and.length) q.$and = [...(q.$and ?? []), ...and];
+    const segs = await segmentsFor(workspaceId, filter, after?.createdAt);
+    let rows: Located[] = [];
+    for (const e of segs) {
+      const last = rows[first - 1];
+      if (last && e.sealed && e.created_max! < last.doc.created_at) break;
+      const got = await readSegment(db, e._id, q, { sort: NEWEST_FIRST, limit: first });
+      if (got.length === 0) continue;
+      rows = [...rows, ...got.map((doc) => ({ doc, segment: e._id }))].sort((a, b) => newerFirst(a.doc, b.doc)).slice(0, first);
+    }
+    return { rows, segs };
+  }
+
+  const store: SegmentStore = {
+    db,
+    segmentsFor,
+    pageNewestFirst,
+    withBodies: (rows, segs) => withBodies(db, rows, countsOf(segs)),
+  };
+
+  return {
+    insertMany: (records) =>
+      withSpan('db logs.insertMany', { ...DB_ATTRS, 'db.operation.batch.size': records.length }, async () => {
+        await ready;
+        await writer.append(records.map(toLogDoc));
+      }),
+
+    findById: (id) =>
+      withSpan('db logs.findOne', DB_ATTRS, async () => {
+        await ready;
+        const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
+        if (!claim) return null;
+        const [list, body] = await Promise.all([
+          db.collection<ListDoc>(listCollection(claim.s)).findOne({ _id: id }),
+          db.collection(bodyCollection(claim.s)).findOne({ _id: id as never }),
+        ]);
+        return list && fromLogDoc({ ...list, request_headers: body?.request_headers ?? '', request_body: body?.request_body ?? '', response_headers: body?.response_headers ?? '', response_body: body?.response_body ?? '' });
+      }),
+
+    findByTrace: (workspaceId, traceId, limit) =>
+      withSpan('db logs.find trace', DB_ATTRS, async () => {
+        const segs = await segmentsFor(workspaceId, { traceId: [traceId] });
+        const found: Located[] = [];
+        for (const e of segs) {
+          for (const doc of await readSegment(db, e._id, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
+        }
+        const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
+        return (await withBodies(db, spans, countsOf(segs))).map(fromLogDoc);
+      }),
+
+    deleteCreatedBefore: async (cutoff) => {
+      await ready;
+      let deleted = 0;
+      for (const e of await catalog.all()) {
+        if (!e.created_min || e.created_min >= cutoff) continue;
+        if (e.sealed && e.created_max && e.created_max < cutoff) {
+          deleted += await dropSegment(db, catalog, e);
+          continue;
+        }
+        deleted += await deleteOlderIn(db, catalog, e, cutoff, writer.isOpenHere(e._id));
+      }
+      sealedCounts.clear();
+      return deleted;
+    },
+
+    count: async (workspaceId) => {
+      await ready;
+      return (await catalog.segments(workspaceId)).reduce((n, e) => n + e.count, 0);
+    },
+
+    countMatching: (workspaceId, filter, page = {}) =>
+      withSpan('db logs.count filtered', DB_ATTRS, async () => {
+        if (page.limit === 0) return 0;
+        const q = toMongoFilter(filter);
+        const want = page.limit ? (page.offset ?? 0) + page.limit : Infinity;
+        let total = 0;
+        // Newest first, stopping once the page is covered: a bounded count reads no more than it needs.
+        for (const e of await segmentsFor(workspaceId, filter)) {
+          total += await countIn(e, filter, q);
+          if (total >= want) break;
+        }
+        return Math.max(0, Math.min(total - (page.offset ?? 0), page.limit ?? Infinity));
+      }),
+
+    streamMatching: (workspaceId, filter, page, o) => streamMatching(workspaceId, filter, page, o?.withoutHeaders ?? false),
+
+    listMatching: (workspaceId, filter, { first, after }) =>
+      withSpan('db logs.find page', DB_ATTRS, async () => {
+        if (first <= 0) return [];
+        const { rows, segs } = await pageNewestFirst(workspaceId, filter, first, after);
+        return (await withBodies(db, rows, countsOf(segs))).map(fromLogDoc);
+      }),
+
+    store,
+    close: async () => {
+      await ready;
+      await writer.sealAll();
+    },
+  };
+
+  /**
+   * Matching logs newest first, one group of time-overlapping segments at a time: each segment of the group
+   * is read in one batch (list documents only), merged, and joined with its bodies; memory holds one group.
+   */
+  async function* streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, withoutHeaders: boolean): AsyncGenerator<LogRecord> {
+    if (page.limit === 0) return;
+    const q = toMongoFilter(filter);
+    let skip = page.offset ?? 0;
+    let left = page.limit ?? Infinity;
+    const segs = await segmentsFor(workspaceId, filter);
+    const counts = countsOf(segs);
+    for (const group of overlappingGroups(segs)) {
+      // A group whose whole count is to be skipped is not read at all (paged exports).
+      if (group.every((e) => matchesWhole(e, filter)) && skip >= group.reduce((n, e) => n + e.count, 0)) {
+        skip -= group.reduce((n, e) => n + e.count, 0);
+        continue;
+      }
+      const rows: Located[] = [];
+      for (const e of group) for (const doc of await readSegment(db, e._id, q)) rows.push({ doc, segment: e._id });
+      rows.sort((a, b) => newerFirst(a.doc, b.doc));
+      const take = rows.slice(Math.min(skip, rows.length), Math.min(rows.length, skip + left));
+      skip = Math.max(0, skip - rows.length);
+      // Bodies in slices, so a big group is never held twice over.
+      for (let i = 0; i < take.length; i += 2000) {
+        for (const doc of await withBodies(db, take.slice(i, i + 2000), counts)) {
+          const r = fromLogDoc(withoutHeaders ? { ...doc, request_headers: '', response_headers: '' } : doc);
+          yield r;
+        }
+      }
+      left -= take.length;
+      if (left <= 0) return;
+    }
+  }
+}
+
+/**
+ * Consecutive segments (newest created_max first) whose time ranges overlap: rows of one group can interleave
+ * in newest-first order, rows of different groups cannot. Open segments overlap everything newer than their
+ * minimum. Very large groups are cut (order is then kept within each part only; happens only when logs
+ * arrive wildly out of time order).
+ */
+function overlappingGroups(segs: SegmentEntry[]): SegmentEntry[][] {
+  const groups: SegmentEntry[][] = [];
+  let group: SegmentEntry[] = [];
+  let groupMin = Infinity;
+  for (const e of segs) {
+    const max = e.sealed ? e.created_max!.getTime() : Infinity;
+    if (group.length && (max < groupMin || group.length >= MAX_MERGE)) {
+      groups.push(group);
+      group = [];
+      groupMin = Infinity;
+    }
+    group.push(e);
+    // An open segment's minimum may lag its writer's last batch; logs arrive close to time order, so it is used as is.
+    groupMin = Math.min(groupMin, e.created_min?.getTime() ?? Infinity);
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+/** Drops a whole segment: catalog entry first (readers stop opening it), then its ids, then its collections. */
+async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Promise<number> {
+  await catalog.forget(e);
+  const ids = await readSegment(db, e._id, {}, { projection: {} });
+  await forgetIds(db, ids.map((d) => d._id));
+  await db.collection(listCollection(e._id)).drop().catch(() => false);
+  await db.collection(bodyCollection(e._id)).drop().catch(() => false);
+  return ids.length;
+}
+
+/** Deletes the older part of a segment that straddles the cutoff, and corrects its entry. */
+async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, cutoff: Date, openHere: boolean): Promise<number> {
+  const old = await readSegment(db, e._id, { created_at: { $lt: cutoff } });
+  if (old.length === 0) return 0;
+  await db.collection(listCollection(e._id)).deleteMany({ created_at: { $lt: cutoff } });
+  await db.collection(bodyCollection(e._id)).bulkWrite(old.map((d) => ({ deleteOne: { filter: { _id: d._id as never } } })), { ordered: false });
+  await forgetIds(db, old.map((d) => d._id));
+  if (e.sealed) {
+    const rest = await readSegment(db, e._id, {}, { sort: { created_at: 1 } });
+    const updated = { ...e, count: rest.length, created_min: rest[0]?.created_at ?? null, created_max: rest.at(-1)?.created_at ?? null, updated_at: new Date() };
+    await catalog.sealed.replaceOne({ _id: e._id }, updated);
+    catalog.putLocal(updated);
+  } else if (!openHere) {
+    // Another process's open segment: its writer keeps the stats; the count is corrected when it is sealed.
+  }
+  return old.length;
+}
+
+/** Removes id claims one exact _id at a time (the only delete FerretDB does without a scan), in bulk. */
+async function forgetIds(db: Db, ids: string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    if (chunk.length) await db.collection(LOG_IDS).bulkWrite(chunk.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false });
   }
 }

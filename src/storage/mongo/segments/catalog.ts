@@ -1,0 +1,171 @@
+import { Binary, type Collection, type Db } from 'mongodb';
+import { BloomFilter } from './bloom.js';
+
+/**
+ * Logs live in bounded segments, one collection pair per segment (list documents and bodies), so that a
+ * query touches only the segments it needs: on FerretDB every query not by exact _id decodes its whole
+ * collection, so the cost of a read is the size of the segments it opens. The catalog has one small entry
+ * per segment with what lets a reader skip it (time range, exact value sets, Bloom filters kept apart).
+ */
+export const CATALOG = 'log_segments';
+/**
+ * Entries of open segments live apart from sealed ones: they change with every write and are re-read every
+ * second, while sealed entries never change and are re-read only now and then (retention may delete them).
+ */
+export const OPEN_CATALOG = 'log_segments_open';
+/** Bloom filters of sealed segments, by segment id: immutable, read once per process, kept out of the catalog scan. */
+export const BLOOMS = 'log_segment_blooms';
+/** log id -> segment: findById by exact _id, and the unique _id that keeps client ids idempotent across segments. */
+export const LOG_IDS = 'log_ids';
+
+export interface SegmentEntry {
+  /** Time-ordered, so catalog order is creation order. */
+  _id: string;
+  workspace_id: string;
+  /** Sealed segments take no more writes; their entry is exact and final. */
+  sealed: boolean;
+  /** The process that appends to an open segment (only it writes there, only it seals it). */
+  writer: string;
+  count: number;
+  created_min: Date | null;
+  created_max: Date | null;
+  /** Exact sets of the values present, for skipping segments and for value suggestions. */
+  models: string[];
+  providers: string[];
+  status_codes: number[];
+  opened_at: Date;
+  updated_at: Date;
+}
+
+export interface SegmentBlooms {
+  _id: string;
+  traces: Binary;
+  metadata: Binary;
+}
+
+export const listCollection = (segmentId: string) => `logs_${segmentId}`;
+export const bodyCollection = (segmentId: string) => `logs_${segmentId}_bodies`;
+
+/**
+ * The catalog as this process knows it. Reads call `segments()`, which re-reads the open entries (a handful)
+ * when the cache is older than `maxAgeMs`, so segments opened or sealed by other processes become visible
+ * within that time; sealed entries are re-read whole every `sealedMaxAgeMs` (retention elsewhere may drop
+ * some). This process's own writes update the cache directly.
+ */
+export class SegmentCatalog {
+  readonly open: Collection<SegmentEntry>;
+  readonly sealed: Collection<SegmentEntry>;
+  private readonly blooms: Collection<SegmentBlooms>;
+  private readonly byId = new Map<string, SegmentEntry>();
+  private readonly bloomCache = new Map<string, { traces: BloomFilter; metadata: BloomFilter } | null>();
+  private refreshedAt = -Infinity;
+  private sealedRefreshedAt = -Infinity;
+  private refreshing?: Promise<void>;
+
+  constructor(
+    db: Db,
+    private readonly maxAgeMs = 1000,
+    private readonly sealedMaxAgeMs = 60_000,
+  ) {
+    this.open = db.collection(OPEN_CATALOG);
+    this.sealed = db.collection(CATALOG);
+    this.blooms = db.collection(BLOOMS);
+  }
+
+  /** The segments of a workspace, newest created_max first (open segments, whose range still grows, first of all). */
+  async segments(workspaceId: string): Promise<SegmentEntry[]> {
+    if (performance.now() - this.refreshedAt > this.maxAgeMs) await this.refresh();
+    return sortNewestFirst([...this.byId.values()].filter((e) => e.workspace_id === workspaceId));
+  }
+
+  /** Every segment, as of the last refresh. */
+  cached(): SegmentEntry[] {
+    return [...this.byId.values()];
+  }
+
+  async all(): Promise<SegmentEntry[]> {
+    this.sealedRefreshedAt = -Infinity;
+    await this.refresh();
+    return this.cached();
+  }
+
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<void> {
+    const started = performance.now();
+    const wholeSealed = started - this.sealedRefreshedAt > this.sealedMaxAgeMs;
+    const [open, sealed] = await Promise.all([
+      this.open.find({}, { batchSize: 100_000 }).toArray(),
+      wholeSealed ? this.sealed.find({}, { batchSize: 100_000 }).toArray() : undefined,
+    ]);
+    const openIds = new Set(open.map((e) => e._id));
+    if (sealed) {
+      const sealedIds = new Set(sealed.map((e) => e._id));
+      for (const [id, e] of this.byId) if (!sealedIds.has(id) && (e.sealed || !openIds.has(id))) this.removeLocal(e);
+      for (const e of sealed) this.byId.set(e._id, e);
+      this.sealedRefreshedAt = started;
+    } else {
+      // An open entry that went away was sealed (or dropped) by its writer: fetch its sealed entry by _id.
+      const gone = [...this.byId.values()].filter((e) => !e.sealed && !openIds.has(e._id));
+      await Promise.all(
+        gone.map(async (e) => {
+          const s = await this.sealed.findOne({ _id: e._id });
+          if (s) this.byId.set(s._id, s);
+          else this.removeLocal(e);
+        }),
+      );
+    }
+    for (const e of open) {
+      const known = this.byId.get(e._id);
+      // A sealed copy wins (the writer inserts it before deleting the open one); a newer local copy too.
+      if (known?.sealed || (known && known.updated_at > e.updated_at)) continue;
+      this.byId.set(e._id, e);
+    }
+    this.refreshedAt = started;
+  }
+
+  /** Records this process's own change at once (the database copy is written by the caller). */
+  putLocal(e: SegmentEntry): void {
+    this.byId.set(e._id, e);
+  }
+
+  removeLocal(e: SegmentEntry): void {
+    this.byId.delete(e._id);
+    this.bloomCache.delete(e._id);
+  }
+
+  /** Bloom filters of a sealed segment; null when none were stored (the segment must then be opened). */
+  async bloomsOf(segmentId: string): Promise<{ traces: BloomFilter; metadata: BloomFilter } | null> {
+    if (this.bloomCache.has(segmentId)) return this.bloomCache.get(segmentId)!;
+    const doc = await this.blooms.findOne({ _id: segmentId });
+    const b = doc && { traces: new BloomFilter(new Uint8Array(doc.traces.buffer)), metadata: new BloomFilter(new Uint8Array(doc.metadata.buffer)) };
+    this.bloomCache.set(segmentId, b);
+    return b;
+  }
+
+  /** Publishes a sealed segment: Bloom filters, then its final entry, then the open entry goes. */
+  async publishSealed(entry: SegmentEntry, traces: BloomFilter, metadata: BloomFilter): Promise<void> {
+    await this.blooms.replaceOne({ _id: entry._id }, { traces: new Binary(traces.bits), metadata: new Binary(metadata.bits) }, { upsert: true });
+    this.bloomCache.set(entry._id, { traces, metadata });
+    await this.sealed.replaceOne({ _id: entry._id }, entry, { upsert: true });
+    await this.open.deleteOne({ _id: entry._id });
+    this.putLocal(entry);
+  }
+
+  /** Forgets a segment everywhere in the catalog (its collections are dropped by the caller). */
+  async forget(entry: SegmentEntry): Promise<void> {
+    await this.sealed.deleteOne({ _id: entry._id });
+    await this.open.deleteOne({ _id: entry._id });
+    await this.blooms.deleteOne({ _id: entry._id });
+    this.removeLocal(entry);
+  }
+}
+
+const maxOf = (e: SegmentEntry) => (e.sealed ? (e.created_max?.getTime() ?? -Infinity) : Infinity);
+
+export function sortNewestFirst(list: SegmentEntry[]): SegmentEntry[] {
+  return list.sort((a, b) => maxOf(b) - maxOf(a) || (a._id < b._id ? 1 : -1));
+}

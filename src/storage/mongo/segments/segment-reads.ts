@@ -1,0 +1,102 @@
+import type { Db, Filter } from 'mongodb';
+import type { LogFilter } from '../../../domain/logs/log-filter.js';
+import type { LogDoc } from '../log-document.js';
+import { metadataKey } from './bloom.js';
+import { bodyCollection, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
+import { type BodyDoc, joinLogDoc, type ListDoc } from './segment-docs.js';
+
+/** A list document with the segment it came from. */
+export interface Located {
+  doc: ListDoc;
+  segment: string;
+}
+
+/** Parallel exact-_id body lookups at a time (each is a pushed-down primary-key read on FerretDB). */
+const BODY_LOOKUPS = 16;
+/** Above this share of a segment's rows, one read of its whole body collection beats lookups by _id. */
+const BULK_BODY_SHARE = 0.2;
+
+/** Newest first, ties by id descending. */
+export function newerFirst(a: ListDoc, b: ListDoc): number {
+  return b.created_at.getTime() - a.created_at.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+}
+
+const overlaps = <T>(set: readonly T[], wanted: readonly T[] | undefined) => wanted === undefined || wanted.some((w) => set.includes(w));
+
+/**
+ * Whether a segment may hold logs matching the filter, from its catalog entry alone (open segments' sets
+ * are still growing, so only the time range of sealed ones and nothing else is trusted for them).
+ */
+export function mayMatch(e: SegmentEntry, f: LogFilter, before?: Date): boolean {
+  if (e.count === 0 && e.sealed) return false;
+  if (!e.sealed) return true;
+  const min = e.created_min;
+  const max = e.created_max;
+  if (!min || !max) return false;
+  if ((f.from && max < f.from) || (f.to && min > f.to) || (before && min > before)) return false;
+  if (!overlaps(e.models, f.model) || !overlaps(e.providers, f.provider) || !overlaps(e.status_codes, f.statusCode)) return false;
+  if (f.providerModel && !f.providerModel.some((p) => e.providers.includes(p.provider) && e.models.includes(p.model))) return false;
+  return true;
+}
+
+/** Sealed segments that pass mayMatch, further narrowed by their Bloom filters (trace ids, metadata pairs). */
+export async function candidates(catalog: SegmentCatalog, workspaceId: string, f: LogFilter, before?: Date): Promise<SegmentEntry[]> {
+  const all = (await catalog.segments(workspaceId)).filter((e) => mayMatch(e, f, before));
+  const pairs = Object.entries(f.metadata ?? {}).map(([k, v]) => metadataKey(k, v));
+  if (!f.traceId && pairs.length === 0) return all;
+  const keep = await Promise.all(
+    all.map(async (e) => {
+      if (!e.sealed) return true;
+      const b = await catalog.bloomsOf(e._id);
+      if (!b) return true;
+      if (f.traceId && !f.traceId.some((t) => b.traces.mayHave(t))) return false;
+      return pairs.every((p) => b.metadata.mayHave(p));
+    }),
+  );
+  return all.filter((_, i) => keep[i]);
+}
+
+/** Whether every document of a sealed segment matches: its count then answers a count without a scan. */
+export function matchesWhole(e: SegmentEntry, f: LogFilter): boolean {
+  if (!e.sealed || !e.created_min || !e.created_max) return false;
+  const keys = Object.keys(f).filter((k) => (f as Record<string, unknown>)[k] !== undefined);
+  for (const k of keys) {
+    if (k === 'from' && f.from! <= e.created_min) continue;
+    if (k === 'to' && f.to! >= e.created_max) continue;
+    if (k === 'model' && e.models.every((m) => f.model!.includes(m)) && e.models.length > 0) continue;
+    if (k === 'provider' && e.providers.every((p) => f.provider!.includes(p)) && e.providers.length > 0) continue;
+    if (k === 'statusCode' && e.status_codes.every((s) => f.statusCode!.includes(s))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Full logs for list documents, bodies fetched by exact _id (or in one read when most of the segment is wanted). */
+export async function withBodies(db: Db, rows: Located[], segmentCounts: Map<string, number>): Promise<LogDoc[]> {
+  const bodies = new Map<string, BodyDoc>();
+  const bySegment = new Map<string, string[]>();
+  for (const r of rows) (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc._id);
+  for (const [segment, ids] of bySegment) {
+    const col = db.collection<BodyDoc>(bodyCollection(segment));
+    const total = segmentCounts.get(segment) ?? Infinity;
+    if (ids.length > 64 && ids.length >= total * BULK_BODY_SHARE) {
+      // One batch: FerretDB on SQLite re-runs the query for every further batch.
+      for (const b of await col.find({}, { batchSize: total + 1000 }).toArray()) bodies.set(b._id, b);
+      continue;
+    }
+    for (let i = 0; i < ids.length; i += BODY_LOOKUPS) {
+      const found = await Promise.all(ids.slice(i, i + BODY_LOOKUPS).map((id) => col.findOne({ _id: id })));
+      for (const b of found) if (b) bodies.set(b._id, b);
+    }
+  }
+  return rows.map((r) => joinLogDoc(r.doc, bodies.get(r.doc._id)));
+}
+
+/** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
+export function readSegment(db: Db, segment: string, q: Filter<LogDoc>, opts: { sort?: Record<string, 1 | -1>; limit?: number; projection?: Record<string, 0> } = {}): Promise<ListDoc[]> {
+  const size = opts.limit ?? 1_000_000;
+  return db
+    .collection<ListDoc>(listCollection(segment))
+    .find(q as Filter<ListDoc>, { sort: opts.sort, limit: opts.limit, batchSize: size + 1, projection: opts.projection })
+    .toArray();
+}

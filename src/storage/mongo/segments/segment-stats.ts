@@ -1,0 +1,47 @@
+import { BloomFilter, metadataKey } from './bloom.js';
+import type { SegmentEntry } from './catalog.js';
+import type { ListDoc } from './segment-docs.js';
+
+/** Metadata pairs a typical log carries; sizes the metadata Bloom filter with the segment's document limit. */
+const PAIRS_PER_LOG = 8;
+
+/** What a segment's catalog entry and Bloom filters say about its documents, built up as they are written. */
+export class SegmentStats {
+  count = 0;
+  min: Date | null = null;
+  max: Date | null = null;
+  readonly models = new Set<string>();
+  readonly providers = new Set<string>();
+  readonly statuses = new Set<number>();
+  readonly traces: BloomFilter;
+  readonly metadata: BloomFilter;
+
+  constructor(maxDocs: number, bloomMaxBytes: number, from?: SegmentEntry) {
+    this.traces = BloomFilter.sizedFor(maxDocs, bloomMaxBytes);
+    this.metadata = BloomFilter.sizedFor(maxDocs * PAIRS_PER_LOG, bloomMaxBytes);
+    if (from) {
+      this.count = from.count;
+      this.min = from.created_min;
+      this.max = from.created_max;
+      from.models.forEach((m) => this.models.add(m));
+      from.providers.forEach((p) => this.providers.add(p));
+      from.status_codes.forEach((s) => this.statuses.add(s));
+    }
+  }
+
+  add(d: ListDoc): void {
+    this.count++;
+    if (!this.min || d.created_at < this.min) this.min = d.created_at;
+    if (!this.max || d.created_at > this.max) this.max = d.created_at;
+    if (d.model !== undefined) this.models.add(d.model);
+    if (d.provider !== undefined) this.providers.add(d.provider);
+    this.statuses.add(d.status_code);
+    if (d.trace_id !== undefined) this.traces.add(d.trace_id);
+    for (const { k, v } of d.metadata) this.metadata.add(metadataKey(k, v));
+  }
+
+  /** The catalog fields these stats determine. */
+  fields(): Pick<SegmentEntry, 'count' | 'created_min' | 'created_max' | 'models' | 'providers' | 'status_codes'> {
+    return { count: this.count, created_min: this.min, created_max: this.max, models: [...this.models], providers: [...this.providers], status_codes: [...this.statuses] };
+  }
+}

@@ -1,0 +1,263 @@
+import { randomBytes } from 'node:crypto';
+import { type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
+import { translateDriverError } from '../driver-errors.js';
+import type { LogDoc } from '../log-document.js';
+import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
+import { type ListDoc, splitLogDoc } from './segment-docs.js';
+import { SegmentStats } from './segment-stats.js';
+
+const DUPLICATE_KEY = 11000;
+/** An open segment not written for this long is re-checked before the next write (another process may have sealed it). */
+const RECHECK_IDLE_MS = 60_000;
+
+export interface SegmentLayout {
+  /** Documents per segment before it is sealed. */
+  maxDocs: number;
+  /** Age after which an open segment is sealed even if not full (so time ranges stay tight). */
+  maxAgeMs: number;
+  /** Upper bound of each Bloom filter. */
+  bloomMaxBytes: number;
+  /** Secondary indexes of list collections; none on FerretDB, which never reads through them. */
+  indexes: IndexDescription[];
+}
+
+interface OpenSegment {
+  entry: SegmentEntry;
+  stats: SegmentStats;
+  /** Documents promised to writes, including those in flight. */
+  reserved: number;
+  inflight: number;
+  lastWrite: number;
+  /** Serialises catalog writes, so an older snapshot never lands after a newer one. */
+  flush: Promise<void>;
+  dirty: boolean;
+  sealing?: Promise<void>;
+}
+
+/** Time-ordered segment ids: creation time in base 36 (fixed width) plus randomness. */
+export function newSegmentId(now = Date.now()): string {
+  return `${now.toString(36).padStart(9, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+const onlyDuplicates = (err: unknown) =>
+  err instanceof MongoBulkWriteError && Array.isArray(err.writeErrors) && err.writeErrors.length > 0 && err.writeErrors.every((e) => e.code === DUPLICATE_KEY);
+
+/** Inserts keeping the first copy of any _id already present; returns the indexes that were duplicates. */
+async function insertKeepingFirst(db: Db, collection: string, docs: object[]): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
+  try {
+    await db.collection(collection).insertMany(docs as never[], { ordered: false });
+    return new Set();
+  } catch (err) {
+    if (!onlyDuplicates(err)) throw translateDriverError(err);
+    return new Set(([] as { index: number }[]).concat((err as MongoBulkWriteError).writeErrors as never).map((e) => e.index));
+  }
+}
+
+/**
+ * Appends logs to this process's open segment of each workspace. Only the process that opened a segment
+ * writes to it and seals it, so its stats (kept in memory, flushed to the catalog after every write) cover
+ * every document, and the Bloom filters written at sealing are complete. Each log id is first claimed in
+ * `log_ids` (unique _id): a retry of a stored log is recognised whichever segment holds it.
+ */
+export class SegmentWriter {
+  readonly writerId = newSegmentId();
+  private readonly open = new Map<string, OpenSegment>();
+  private readonly opening = new Map<string, Promise<OpenSegment>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly catalog: SegmentCatalog,
+    private readonly layout: SegmentLayout,
+  ) {}
+
+  async append(docs: LogDoc[]): Promise<void> {
+    const byWorkspace = new Map<string, LogDoc[]>();
+    for (const d of docs) {
+      const list = byWorkspace.get(d.workspace_id);
+      if (list) list.push(d);
+      else byWorkspace.set(d.workspace_id, [d]);
+    }
+    await Promise.all([...byWorkspace].map(([ws, list]) => this.appendToWorkspace(ws, list)));
+  }
+
+  private async appendToWorkspace(workspaceId: string, docs: LogDoc[]): Promise<void> {
+    // A batch larger than the room left is split across segments, so segments stay near their bound.
+    for (let at = 0; at < docs.length; ) {
+      const seg = await this.segmentFor(workspaceId);
+      const take = Math.max(1, Math.min(docs.length - at, this.layout.maxDocs - seg.reserved));
+      seg.reserved += take;
+      seg.inflight++;
+      try {
+        await this.write(seg, docs.slice(at, at + take));
+      } finally {
+        seg.inflight--;
+        seg.lastWrite = Date.now();
+        if (this.isFull(seg) && seg.inflight === 0) await this.seal(seg);
+      }
+      at += take;
+    }
+  }
+
+  private isFull(seg: OpenSegment): boolean {
+    return seg.reserved >= this.layout.maxDocs || Date.now() - seg.entry.opened_at.getTime() > this.layout.maxAgeMs;
+  }
+
+  private async write(seg: OpenSegment, docs: LogDoc[]): Promise<void> {
+    const segmentId = seg.entry._id;
+    const dupes = await insertKeepingFirst(
+      this.db,
+      LOG_IDS,
+      docs.map((d) => ({ _id: d._id, s: segmentId })),
+    );
+    const mine = docs.filter((_, i) => !dupes.has(i));
+    const elsewhere = dupes.size ? await this.placeRetries(seg, docs.filter((_, i) => dupes.has(i))) : new Map<string, LogDoc[]>();
+    mine.push(...(elsewhere.get(segmentId) ?? []));
+    elsewhere.delete(segmentId);
+    await this.writeDocs(segmentId, mine, (list) => list.forEach((d) => seg.stats.add(d)));
+    for (const [other, list] of elsewhere) await this.writeDocs(other, list);
+    seg.dirty = true;
+    seg.flush = seg.flush.then(() => this.flushEntry(seg));
+    await seg.flush;
+  }
+
+  /**
+   * Logs whose id is already claimed: usually retries of stored logs (skipped). If the claim points at an
+   * open segment, the log is written there and that collection's unique _id keeps one copy even when the
+   * first attempt is still in flight; if its segment lacks it (a crash between claim and write) and is
+   * sealed or gone, the log is written here and the claim moved.
+   */
+  private async placeRetries(seg: OpenSegment, docs: LogDoc[]): Promise<Map<string, LogDoc[]>> {
+    const ids = this.db.collection<{ _id: string; s: string }>(LOG_IDS);
+    const target = new Map<string, LogDoc[]>();
+    const put = (s: string, d: LogDoc) => (target.get(s) ?? target.set(s, []).get(s)!).push(d);
+    const known = new Map((this.catalog.cached()).map((e) => [e._id, e]));
+    await Promise.all(
+      docs.map(async (d) => {
+        const claim = await ids.findOne({ _id: d._id });
+        const s = claim?.s ?? seg.entry._id;
+        const entry = known.get(s);
+        if (s === seg.entry._id || (entry && !entry.sealed)) return put(s, d);
+        if (entry && (await this.db.collection(listCollection(s)).findOne({ _id: d._id as never }, { projection: { _id: 1 } }))) return;
+        await ids.updateOne({ _id: d._id, s }, { $set: { s: seg.entry._id } });
+        put(seg.entry._id, d);
+      }),
+    );
+    return target;
+  }
+
+  /** Bodies first: a list document that a reader can see always has its body. */
+  private async writeDocs(segmentId: string, docs: LogDoc[], onWritten?: (list: ListDoc[]) => void): Promise<void> {
+    if (docs.length === 0) return;
+    const lists: ListDoc[] = [];
+    const bodies: object[] = [];
+    for (const d of docs) {
+      const { list, body } = splitLogDoc(d);
+      lists.push(list);
+      bodies.push(body);
+    }
+    await insertKeepingFirst(this.db, bodyCollection(segmentId), bodies);
+    await insertKeepingFirst(this.db, listCollection(segmentId), lists);
+    onWritten?.(lists);
+  }
+
+  private async flushEntry(seg: OpenSegment): Promise<void> {
+    if (!seg.dirty) return;
+    seg.dirty = false;
+    const updated_at = new Date();
+    seg.entry = { ...seg.entry, ...seg.stats.fields(), updated_at };
+    this.catalog.putLocal(seg.entry);
+    await this.catalog.open.updateOne({ _id: seg.entry._id }, { $set: { ...seg.stats.fields(), updated_at } });
+  }
+
+  private async segmentFor(workspaceId: string): Promise<OpenSegment> {
+    for (;;) {
+      const seg = this.open.get(workspaceId);
+      if (seg && !this.isFull(seg)) {
+        if (Date.now() - seg.lastWrite < RECHECK_IDLE_MS) return seg;
+        // Idle for a while: another process may have sealed it as abandoned.
+        const stored = await this.catalog.open.findOne({ _id: seg.entry._id });
+        if (stored?.writer === this.writerId) {
+          seg.lastWrite = Date.now();
+          return seg;
+        }
+        this.open.delete(workspaceId);
+        continue;
+      }
+      if (seg && seg.inflight === 0) await this.seal(seg);
+      else if (seg) this.open.delete(workspaceId); // the last write in flight seals it
+      let pending = this.opening.get(workspaceId);
+      if (!pending) {
+        pending = this.openSegment(workspaceId).finally(() => this.opening.delete(workspaceId));
+        this.opening.set(workspaceId, pending);
+      }
+      const opened = await pending;
+      if (!this.isFull(opened)) return opened;
+    }
+  }
+
+  private async openSegment(workspaceId: string): Promise<OpenSegment> {
+    const now = new Date();
+    const entry: SegmentEntry = {
+      _id: newSegmentId(now.getTime()),
+      workspace_id: workspaceId,
+      sealed: false,
+      writer: this.writerId,
+      count: 0,
+      created_min: null,
+      created_max: null,
+      models: [],
+      providers: [],
+      status_codes: [],
+      opened_at: now,
+      updated_at: now,
+    };
+    if (this.layout.indexes.length) {
+      const list = this.db.collection(listCollection(entry._id));
+      // One at a time: FerretDB 1.24 panics on some multi-index createIndexes calls.
+      for (const index of this.layout.indexes) await list.createIndexes([index]);
+    }
+    // The entry goes in after the collections exist, so readers never meet a segment without its indexes.
+    await this.catalog.open.insertOne(entry);
+    this.catalog.putLocal(entry);
+    const seg: OpenSegment = { entry, stats: new SegmentStats(this.layout.maxDocs, this.layout.bloomMaxBytes), reserved: 0, inflight: 0, lastWrite: Date.now(), flush: Promise.resolve(), dirty: false };
+    this.open.set(workspaceId, seg);
+    return seg;
+  }
+
+  /** Final stats and Bloom filters, then the sealed flag: a reader trusts the filters only of a sealed segment. */
+  private seal(seg: OpenSegment): Promise<void> {
+    seg.sealing ??= (async () => {
+      if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
+      await seg.flush;
+      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, updated_at: new Date() };
+      await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
+    })();
+    return seg.sealing;
+  }
+
+  /** Seals what this process has open (shutdown); the next process opens new segments. */
+  async sealAll(): Promise<void> {
+    await Promise.all([...this.open.values()].filter((s) => s.inflight === 0).map((s) => this.seal(s)));
+  }
+
+  /** Whether a segment is open in this process (its entry is exact here). */
+  isOpenHere(segmentId: string): boolean {
+    return [...this.open.values()].some((s) => s.entry._id === segmentId);
+  }
+}
+
+/**
+ * Seals a segment whose writer went away (a restart, a crash): its stats and Bloom filters are rebuilt from
+ * its documents. Guarded by updated_at, so a writer that is in fact still active wins.
+ */
+export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: SegmentEntry, layout: SegmentLayout): Promise<void> {
+  // Claim it first: only one process rebuilds it, and a writer that is in fact still active keeps it (its
+  // next write after an idle minute re-reads the entry and moves on to a new segment).
+  const claimed = await catalog.open.updateOne({ _id: entry._id, updated_at: entry.updated_at }, { $set: { writer: 'sealing', updated_at: new Date() } });
+  if (claimed.modifiedCount !== 1) return;
+  const docs = await db.collection<ListDoc>(listCollection(entry._id)).find({}, { batchSize: 1_000_000 }).toArray();
+  const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes);
+  for (const d of docs) stats.add(d);
+  await catalog.publishSealed({ ...entry, ...stats.fields(), writer: 'sealing', sealed: true, updated_at: new Date() }, stats.traces, stats.metadata);
+}

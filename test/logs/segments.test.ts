@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
+import { CATALOG, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { pino } from 'pino';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { countStoredLogs } from '../helpers/stored-logs.js';
+import { chatLog, getLog, ingest, trpcQuery } from './fixtures.js';
+
+/**
+ * The segmented layout with tiny segments (3 logs each), so a handful of logs spans many of them: pages,
+ * traces, filters, idempotent retries, restarts and retention must behave as with one collection.
+ */
+const minute = (n: number) => new Date(Date.UTC(2025, 4, 1, 12, n)).toISOString();
+const WS = 'ws-seg';
+const q = `?workspace_id=${WS}`;
+
+function log(n: number, extra: { trace?: string; user?: string; id?: string } = {}) {
+  return chatLog({
+    ...(extra.id && { id: extra.id }),
+    created_at: minute(n),
+    metadata: { n: String(n), user: extra.user ?? 'u-other', ...(extra.trace && { trace_id: extra.trace, span_id: `sp-${n}` }) },
+  });
+}
+
+async function listAll(s: TestServer, filter: Record<string, unknown> = {}, first = 4): Promise<{ ns: string[]; totalCount: number }> {
+  const ns: string[] = [];
+  let after: string | null = null;
+  let totalCount = -1;
+  for (let i = 0; i < 30; i++) {
+    const res = await trpcQuery(s, 'logs.list', { workspaceId: WS, filter, first, ...(after && { after }) });
+    expect(res.status).toBe(200);
+    const page = res.body.result.data;
+    totalCount = page.totalCount;
+    ns.push(...page.items.map((l: { metadata: { n: string } }) => l.metadata.n));
+    if (!page.nextCursor) break;
+    after = page.nextCursor;
+  }
+  return { ns, totalCount };
+}
+
+describe('segmented log storage (3 logs per segment)', () => {
+  let s: TestServer;
+  const ids: string[] = [];
+  beforeAll(async () => {
+    s = await startTestServer({ LOG_SEGMENT_DOCS: '3' });
+    // 20 logs in time order, in batches of several sizes (one batch spans three segments); a trace spread
+    // over minutes 2, 9 and 17 lands in three different segments.
+    const trace = (n: number) => ([2, 9, 17].includes(n) ? { trace: 'tr-spread' } : {});
+    const user = (n: number) => (n % 5 === 0 ? { user: 'u-rare' } : {});
+    for (const [from, to] of [[0, 1], [1, 8], [8, 9], [9, 20]] as const) {
+      ids.push(...(await ingest(s, Array.from({ length: to - from }, (_, i) => log(from + i, { ...trace(from + i), ...user(from + i), id: `client-${from + i}` })), { query: q })));
+    }
+  });
+  afterAll(() => s.stop());
+
+  const newestFirst = (ns: number[]) => ns.sort((a, b) => b - a).map(String);
+
+  it('spreads logs over bounded segments', async () => {
+    const db = s.app.database.db;
+    const entries = [...(await db.collection(CATALOG).find({ workspace_id: WS }).toArray()), ...(await db.collection(OPEN_CATALOG).find({ workspace_id: WS }).toArray())];
+    expect(entries.length).toBeGreaterThanOrEqual(7);
+    expect(entries.every((e) => e.count <= 3)).toBe(true);
+    expect(entries.reduce((n, e) => n + e.count, 0)).toBe(20);
+    expect(await countStoredLogs(db)).toBe(20);
+  });
+
+  it('pages newest first across segments, with the total', async () => {
+    for (const first of [1, 4, 7]) {
+      const { ns, totalCount } = await listAll(s, {}, first);
+      expect(ns).toEqual(newestFirst([...Array(20).keys()]));
+      expect(totalCount).toBe(20);
+    }
+  });
+
+  it('filters by metadata and time range across segments', async () => {
+    expect((await listAll(s, { metadata: { user: 'u-rare' } })).ns).toEqual(['15', '10', '5', '0']);
+    expect((await listAll(s, { metadata: { user: 'u-rare' } })).totalCount).toBe(4);
+    const ranged = await listAll(s, { from: minute(4), to: minute(11) });
+    expect(ranged.ns).toEqual(newestFirst([4, 5, 6, 7, 8, 9, 10, 11]));
+    expect(ranged.totalCount).toBe(8);
+    expect((await listAll(s, { model: 'no-such-model' })).ns).toEqual([]);
+  });
+
+  it('assembles a trace whose spans sit in different segments', async () => {
+    const res = await trpcQuery(s, 'traces.get', { workspaceId: WS, traceId: 'tr-spread' });
+    expect(res.status).toBe(200);
+    expect(res.body.result.data.spans.map((l: { spanId: string }) => l.spanId)).toEqual(['sp-2', 'sp-9', 'sp-17']);
+  });
+
+  it('a retried batch with client ids stores nothing twice, whichever segments hold the first copies', async () => {
+    const again = await ingest(s, [log(3, { id: 'client-3' }), log(12, { id: 'client-12' }), log(20, { id: 'client-20' })], { query: q });
+    expect(again.slice(0, 2)).toEqual([ids[3], ids[12]]);
+    expect(await countStoredLogs(s.app.database.db)).toBe(21);
+    expect((await getLog(s, 'client-12', { query: q })).body.id).toBe(ids[12]);
+  });
+
+  it('exports stream every segment newest first', async () => {
+    const rows: string[] = [];
+    for await (const r of streamAll(s)) rows.push(r);
+    expect(rows).toEqual(newestFirst([...Array(21).keys()]));
+  });
+
+  it('a restart keeps everything readable, and retention drops whole segments', async () => {
+    await s.app.stop();
+    const app = await createApp(parseConfig({ ...s.env, LOG_SEGMENT_DOCS: '3' }), pino({ level: 'silent' }));
+    await app.listen();
+    s = { ...s, app, url: app.url! };
+    const db = app.database.db;
+    expect((await getLog(s, ids[0]!)).status).toBe(200);
+    expect((await listAll(s)).ns).toHaveLength(21);
+
+    const before = await db.collection(CATALOG).countDocuments({ workspace_id: WS });
+    const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).length;
+    // Minutes 0..20 of 2025-05-01: a cutoff at minute 10 drops the segments entirely older than it.
+    const { deleted } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10))) / 86_400_000);
+    expect(deleted).toBe(10);
+    expect(await db.collection(CATALOG).countDocuments({ workspace_id: WS })).toBeLessThan(before);
+    expect((await db.listCollections({}, { nameOnly: true }).toArray()).length).toBeLessThan(collections);
+    expect((await listAll(s)).ns).toEqual(newestFirst([...Array(11).keys()].map((i) => i + 10)));
+    expect((await getLog(s, ids[0]!)).status).toBe(404);
+    expect((await getLog(s, ids[15]!)).status).toBe(200);
+  });
+});
+
+async function* streamAll(s: TestServer): AsyncGenerator<string> {
+  const repo = createLogRepository(s.app.database.db, { segmentDocs: 3 });
+  for await (const r of repo.streamMatching(WS, {}, {}, {})) yield r.metadata.n!;
+}
