@@ -1,5 +1,6 @@
 import type { Db, Document, Filter, UpdateFilter } from 'mongodb';
 import { bodyCollection, CATALOG, LOG_IDS, listCollection, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { type BodyDoc, joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 
 /**
  * Direct access to stored log list documents, for checking what was (not) stored and for planting damage.
@@ -30,11 +31,11 @@ export async function updateStoredLog(db: Db, id: string, update: UpdateFilter<D
   if (res.matchedCount !== 1) throw new Error(`log ${id} not in its segment`);
 }
 
-/** Everything stored for one log (list and body documents), or null. */
+/** Everything stored for one log (list and body documents joined, packed fields unpacked), or null. */
 export async function findStoredLog(db: Db, id: string): Promise<Document | null> {
   const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
   if (!claim) return null;
-  const list = await db.collection(listCollection(claim.s)).findOne({ _id: id as never });
-  const body = await db.collection(bodyCollection(claim.s)).findOne({ _id: id as never });
-  return list && { ...list, ...body };
+  const list = await db.collection<ListDoc>(listCollection(claim.s)).findOne({ _id: id });
+  const body = await db.collection<BodyDoc>(bodyCollection(claim.s)).findOne({ _id: id });
+  return list && joinLogDoc(list, body ?? undefined);
 }

@@ -3,7 +3,7 @@ import { type Actor, canSeeWorkspace, requireScope, resolveWorkspace } from '../
 import { DomainError, notFound, validationError } from '../errors.js';
 import { type FilterInput, resolveFilter } from '../logs/filter-spec.js';
 import type { LogFilter } from '../logs/log-filter.js';
-import type { LogRepository } from '../logs/log-model.js';
+import { COUNT_BUDGET_MS, type LogRepository } from '../logs/log-model.js';
 import { resolveRequestedFields } from './export-fields.js';
 import { exportOptionsSchema, exportUpdateSchema } from './export-input.js';
 import type { BlobStore, ExportQueue, ExportRepository, ExportStatus, LogExport } from './export-model.js';
@@ -60,8 +60,19 @@ export function createExportService(deps: ExportDeps) {
     if (!canSeeWorkspace(actor, e.workspaceId)) throw notFound('Export');
   }
 
-  const count = (workspaceId: string, filter: LogFilter, limit?: number | null, offset?: number | null) =>
-    logs.countMatching(workspaceId, filter, { limit: limit ?? undefined, offset: offset ?? undefined });
+  /**
+   * A draft's total as far as it can be counted within COUNT_BUDGET_MS. A longer count finishes in the
+   * background and `settle` then writes the exact total, which the web app and the status subscription show.
+   */
+  async function count(workspaceId: string, filter: LogFilter, limit?: number | null, offset?: number | null) {
+    let exact: ((n: number) => void) | undefined;
+    const later = new Promise<number>((resolve) => (exact = resolve));
+    const total = await logs.countMatching(workspaceId, filter, { limit: limit ?? undefined, offset: offset ?? undefined }, { budgetMs: COUNT_BUDGET_MS, onExact: (n) => exact!(n) });
+    const settle = (id: string) => {
+      void later.then((n) => repo.update(id, { total: n, updatedAt: new Date() }, { whenStatus: [...EDITABLE, 'in_progress'] })).catch(() => undefined);
+    };
+    return { total, settle };
+  }
 
   return {
     get: visible,
@@ -83,6 +94,7 @@ export function createExportService(deps: ExportDeps) {
       const { limit, offset } = resolved.spec.dialect === 'portkey' ? resolved : o;
       const workspaceId = resolveWorkspace(actor, o.workspaceId);
       const now = new Date();
+      const counted = await count(workspaceId, resolved.filter, limit, offset);
       const e: LogExport = {
         id: randomUUID(),
         organisationId: actor.organisationId,
@@ -97,7 +109,7 @@ export function createExportService(deps: ExportDeps) {
         format: o.format ?? 'jsonl',
         compression: o.compression ?? 'none',
         status: 'draft',
-        total: await count(workspaceId, resolved.filter, limit, offset),
+        total: counted.total,
         processed: 0,
         run: 0,
         createdAt: now,
@@ -105,6 +117,7 @@ export function createExportService(deps: ExportDeps) {
         createdBy: actor.keyId,
       };
       await repo.insert(e);
+      counted.settle(e.id);
       return e;
     },
 
@@ -121,6 +134,7 @@ export function createExportService(deps: ExportDeps) {
       const bounds = resolved?.spec.dialect === 'portkey' ? { limit: resolved.limit ?? null, offset: resolved.offset ?? null } : o;
       const limit = bounds.limit === undefined ? e.limit : (bounds.limit ?? undefined);
       const offset = bounds.offset === undefined ? e.offset : (bounds.offset ?? undefined);
+      const counted = await count(e.workspaceId, filter, limit, offset);
       const updated = await repo.update(
         id,
         {
@@ -132,7 +146,7 @@ export function createExportService(deps: ExportDeps) {
           filter,
           ...(limit !== undefined && { limit }),
           ...(offset !== undefined && { offset }),
-          total: await count(e.workspaceId, filter, limit, offset),
+          total: counted.total,
           updatedAt: new Date(),
           // Bounds cleared by the update (REST: page_size / current_page left out of new filters) are removed.
           unset: [...(limit === undefined ? (['limit'] as const) : []), ...(offset === undefined ? (['offset'] as const) : [])],
@@ -140,6 +154,7 @@ export function createExportService(deps: ExportDeps) {
         { whenStatus: EDITABLE },
       );
       if (!updated) throw conflict((await repo.findById(id)) ?? e, 'update');
+      counted.settle(id);
       return updated;
     },
 

@@ -44,9 +44,9 @@ export function withFeedbackScores(logs: LogRepository, feedback: FeedbackReposi
       const t = spans.length ? await feedback.traceSummary(workspaceId, traceId) : undefined;
       return spans.map((r) => withScore(r, t));
     },
-    async countMatching(workspaceId, filter, page) {
+    async countMatching(workspaceId, filter, page, opts) {
       const r = await resolve(workspaceId, filter);
-      return r ? logs.countMatching(workspaceId, r.filter, page) : 0;
+      return r ? logs.countMatching(workspaceId, r.filter, page, opts) : 0;
     },
     async listMatching(workspaceId, filter, page) {
       const r = await resolve(workspaceId, filter);

@@ -58,8 +58,12 @@ export interface LogRepository {
   findById(id: string): Promise<LogRecord | null>;
   findByTrace(workspaceId: string, traceId: string, limit: number): Promise<LogRecord[]>;
   deleteCreatedBefore(cutoff: Date): Promise<number>;
-  /** Rows a filtered, paged read would return: min(max(total - offset, 0), limit). */
-  countMatching(workspaceId: string, filter: LogFilter, page?: LogPageBounds): Promise<number>;
+  /**
+   * Rows a filtered, paged read would return: min(max(total - offset, 0), limit). With `budgetMs`, a count
+   * that would take longer answers with what it has counted by then (a lower bound), finishes in the
+   * background and hands the exact figure to `onExact` (not called when the first answer was already exact).
+   */
+  countMatching(workspaceId: string, filter: LogFilter, page?: LogPageBounds, opts?: CountOptions): Promise<number>;
   /**
    * Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat.
    * `withoutHeaders`: skip reading request/response headers (exports never write them); they come back as {}.
@@ -74,6 +78,14 @@ export interface LogPageBounds {
   limit?: number | null;
   offset?: number | null;
 }
+
+export interface CountOptions {
+  budgetMs?: number;
+  onExact?: (count: number) => void;
+}
+
+/** How long a request waits for a count before it takes a lower bound and the exact figure follows. */
+export const COUNT_BUDGET_MS = 800;
 
 /** A position in newest-first order. */
 export interface LogCursor {

@@ -4,15 +4,13 @@ import { withSpan } from '../../telemetry.js';
 import { fromLogDoc } from './log-document.js';
 import { toMongoFilter } from './log-filter-query.js';
 import type { SegmentStore } from './log-repository.js';
-import { joinLogDoc } from './segments/segment-docs.js';
+import { metaKeyOf } from './segments/segment-docs.js';
 import { type Located, readSegment } from './segments/segment-reads.js';
 
 const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 
 const SORT_COLUMNS: Record<LogSortField, string> = { createdAt: 'created_at', cost: 'cost', totalTokens: 'total_tokens', latency: 'response_time' };
 
-/** Lists show no bodies or headers: list documents hold everything else (bodies come back empty). */
-const listed = (r: Located) => fromLogDoc(joinLogDoc(r.doc, { request_headers: '{}', response_headers: '{}' }));
 
 /** One small query per method over the segmented layout (see log-repository.ts). */
 export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
@@ -50,8 +48,10 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
     listTraceRoots: (workspaceId, filter, { first, after }) =>
       withSpan('db logs.find trace roots', DB_ATTRS, async () => {
         const roots: Document[] = [{ trace_id: { $exists: true } }, { parent_span_id: { $exists: false } }];
-        const { rows } = await store.pageNewestFirst(workspaceId, filter, first, after, roots);
-        return rows.map(listed);
+        const { rows, segs } = await store.pageNewestFirst(workspaceId, filter, first, after, roots);
+        // Body documents also hold the packed fields a list shows; the bodies themselves are left out.
+        const docs = await store.withBodies(rows, segs);
+        return docs.map((d) => fromLogDoc({ ...d, request_body: '', response_body: '', request_headers: '{}', response_headers: '{}' }));
       }),
 
     traceSpanStats: (workspaceId, traceIds, limit) =>
@@ -71,7 +71,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
     recentValues: (workspaceId, since, limit) =>
       withSpan('db logs.find recent values', DB_ATTRS, async () => {
         const { rows } = await store.pageNewestFirst(workspaceId, since ? { from: since } : {}, limit);
-        return rows.map(({ doc: d }) => ({ model: d.model, provider: d.provider, statusCode: d.status_code, metadataKeys: (d.metadata ?? []).map((m) => m.k) }));
+        return rows.map(({ doc: d }) => ({ model: d.model, provider: d.provider, statusCode: d.status_code, metadataKeys: d.meta.map(metaKeyOf) }));
       }),
   };
 }

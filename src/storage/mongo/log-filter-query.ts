@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { LogFilter } from '../../domain/logs/log-filter.js';
 import type { LogDoc } from './log-document.js';
+import { metaPair } from './segments/segment-docs.js';
 
 /** Newest first, ties broken by id: the order every listing and export uses (index `created`). */
 export const NEWEST_FIRST = { created_at: -1, _id: -1 } as const;
@@ -27,12 +28,9 @@ function oneOf<T>(values: readonly T[] | undefined): T | { $in: T[] } | undefine
  * workspace is not part of the query). Equality conditions come first, then ranges, as the segment indexes
  * expect (see segment-indexes.ts).
  *
- * Metadata pairs: FerretDB 1.24 rejects `$elemMatch` with field conditions ("unknown operator: k") and
- * silently matches nothing for `$all: [{ $elemMatch }]`, and it does not match a plain `{ metadata: {k, v} }`
- * against array elements either. `$all` of exact `{k, v}` documents works on both servers (elements are
- * always stored as `{k, v}`, in that key order, by toKV). The extra `metadata.k` and `metadata.v` equalities
- * (implied by the first pair) let MongoDB use the `metadata_created` index, which the whole-element
- * comparison alone cannot.
+ * Metadata pairs match the list document's `meta` strings (one per pair, see segment-docs.ts): an equality
+ * for one pair, `$all` for several; both servers match them against array elements, and MongoDB's
+ * `meta_created` index serves them.
  */
 export function toMongoFilter(f: LogFilter): Filter<LogDoc> {
   // Built as a plain document: conditions on optional fields (weighted_feedback) need not be in LogDoc.
@@ -58,9 +56,7 @@ export function toMongoFilter(f: LogFilter): Filter<LogDoc> {
 
   const pairs = Object.entries(f.metadata ?? {});
   if (pairs.length > 0) {
-    q['metadata.k'] = pairs[0]![0];
-    q['metadata.v'] = pairs[0]![1];
-    q.metadata = { $all: pairs.map(([k, v]) => ({ k, v })) };
+    q.meta = pairs.length === 1 ? metaPair(pairs[0]![0], pairs[0]![1]) : { $all: pairs.map(([k, v]) => metaPair(k, v)) };
   }
   if (f.modelPrefix?.length) {
     // A case-insensitive anchored regex; MongoDB walks the model index's keys for it, FerretDB tests each row.

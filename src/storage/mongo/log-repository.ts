@@ -5,7 +5,7 @@ import { withSpan } from '../../telemetry.js';
 import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
 import { bodyCollection, LOG_IDS, listCollection, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
-import type { ListDoc } from './segments/segment-docs.js';
+import { type BodyDoc, joinLogDoc, type ListDoc } from './segments/segment-docs.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
 import { candidates, type Located, matchesWhole, newerFirst, readSegment, withBodies } from './segments/segment-reads.js';
 import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/segment-writer.js';
@@ -13,6 +13,8 @@ import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/seg
 const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 /** An open segment whose writer has not written for this long is sealed by whichever process notices. */
 const ABANDONED_MS = 10 * 60_000;
+/** A count over budget is deferred only when at least this many segments remain to be counted. */
+const MIN_DEFERRED_SEGMENTS = 4;
 /** Overlapping segments an export merges at once before it falls back to reading them one by one. */
 const MAX_MERGE = 64;
 
@@ -75,6 +77,20 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     return n;
   }
 
+  /** Counts that took longer than a request may wait, finishing in the background (one per query). */
+  const backgroundCounts = new Map<string, Promise<number>>();
+
+  const countKnown = (e: SegmentEntry, filter: LogFilter, q: Filter<LogDoc>) => matchesWhole(e, filter) || sealedCounts.has(`${e._id}|${JSON.stringify(q)}`);
+
+  async function countAll(segs: SegmentEntry[], filter: LogFilter, q: Filter<LogDoc>, want: number): Promise<number> {
+    let total = 0;
+    for (const e of segs) {
+      total += await countIn(e, filter, q);
+      if (total >= want) break;
+    }
+    return total;
+  }
+
   /**
    * The first `first` list documents newest first (strictly after `after`) matching the filter and `extra`
    * conditions. Segments come newest created_max first: once one ends before the page's last row, none can add.
@@ -117,9 +133,9 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         if (!claim) return null;
         const [list, body] = await Promise.all([
           db.collection<ListDoc>(listCollection(claim.s)).findOne({ _id: id }),
-          db.collection(bodyCollection(claim.s)).findOne({ _id: id as never }),
+          db.collection<BodyDoc>(bodyCollection(claim.s)).findOne({ _id: id }),
         ]);
-        return list && fromLogDoc({ ...list, request_headers: body?.request_headers ?? '', request_body: body?.request_body ?? '', response_headers: body?.response_headers ?? '', response_body: body?.response_body ?? '' });
+        return list && fromLogDoc(joinLogDoc(list, body ?? undefined));
       }),
 
     findByTrace: (workspaceId, traceId, limit) =>
@@ -153,18 +169,33 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       return (await catalog.segments(workspaceId)).reduce((n, e) => n + e.count, 0);
     },
 
-    countMatching: (workspaceId, filter, page = {}) =>
+    countMatching: (workspaceId, filter, page = {}, opts = {}) =>
       withSpan('db logs.count filtered', DB_ATTRS, async () => {
         if (page.limit === 0) return 0;
         const q = toMongoFilter(filter);
-        const want = page.limit ? (page.offset ?? 0) + page.limit : Infinity;
+        const offset = page.offset ?? 0;
+        const want = page.limit ? offset + page.limit : Infinity;
+        const bounded = (total: number) => Math.max(0, Math.min(total - offset, page.limit ?? Infinity));
+        const segs = await segmentsFor(workspaceId, filter);
+        const deadline = opts.budgetMs === undefined ? Infinity : performance.now() + opts.budgetMs;
         let total = 0;
         // Newest first, stopping once the page is covered: a bounded count reads no more than it needs.
-        for (const e of await segmentsFor(workspaceId, filter)) {
+        for (const [i, e] of segs.entries()) {
+          // A remainder of a few segments is counted at once (well under a second): small stores keep exact totals.
+          if (performance.now() > deadline && segs.length - i > MIN_DEFERRED_SEGMENTS && !countKnown(e, filter, q)) {
+            const key = `${workspaceId}|${JSON.stringify(q)}|${want}`;
+            let finish = backgroundCounts.get(key);
+            if (!finish) {
+              finish = countAll(segs, filter, q, want).finally(() => backgroundCounts.delete(key));
+              backgroundCounts.set(key, finish);
+            }
+            finish.then((n) => opts.onExact?.(bounded(n))).catch(() => undefined);
+            return bounded(total);
+          }
           total += await countIn(e, filter, q);
           if (total >= want) break;
         }
-        return Math.max(0, Math.min(total - (page.offset ?? 0), page.limit ?? Infinity));
+        return bounded(total);
       }),
 
     streamMatching: (workspaceId, filter, page, o) => streamMatching(workspaceId, filter, page, o?.withoutHeaders ?? false),

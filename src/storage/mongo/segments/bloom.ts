@@ -50,6 +50,3 @@ function hashPair(s: string): [number, number] {
   // The second hash must be odd-ish and non-zero so successive probes differ.
   return [a >>> 0, ((b >>> 0) | 1) >>> 0];
 }
-
-/** The string a metadata pair is filed under. */
-export const metadataKey = (k: string, v: string) => `${k}\u0000${v}`;

@@ -14,7 +14,7 @@ export const SEGMENT_INDEXES: IndexDescription[] = [
   { key: { provider: 1, created_at: -1, _id: -1 }, name: 'provider_created' },
   { key: { status_code: 1, created_at: -1, _id: -1 }, name: 'status_created' },
   { key: { is_success: 1, created_at: -1, _id: -1 }, name: 'success_created' },
-  { key: { 'metadata.k': 1, 'metadata.v': 1, created_at: -1, _id: -1 }, name: 'metadata_created' },
+  { key: { meta: 1, created_at: -1, _id: -1 }, name: 'meta_created' },
   { key: { prompt_slug: 1, created_at: -1, _id: -1 }, name: 'prompt_created' },
   { key: { config: 1, created_at: -1, _id: -1 }, name: 'config_created' },
   { key: { virtual_key: 1, created_at: -1, _id: -1 }, name: 'virtual_key_created' },
@@ -35,7 +35,11 @@ export function queryShape(q: Record<string, unknown>, sort: Record<string, 1 | 
   const ranges: string[] = [];
   for (const [field, cond] of Object.entries(q)) {
     if (field === '$and' || field === '$or') continue;
-    if (field === 'metadata') continue; // the $all of pairs rides on the metadata.k equality
+    // $all of metadata pairs is equality on the multikey `meta` (its index bounds are the first pair).
+    if (field === 'meta') {
+      equality.push(field);
+      continue;
+    }
     (isRange(cond) ? ranges : equality).push(field);
   }
   return { equality, sort: Object.entries(sort), ranges };

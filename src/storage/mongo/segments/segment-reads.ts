@@ -1,9 +1,8 @@
 import type { Db, Filter } from 'mongodb';
 import type { LogFilter } from '../../../domain/logs/log-filter.js';
 import type { LogDoc } from '../log-document.js';
-import { metadataKey } from './bloom.js';
 import { bodyCollection, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
-import { type BodyDoc, joinLogDoc, type ListDoc } from './segment-docs.js';
+import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
 
 /** A list document with the segment it came from. */
 export interface Located {
@@ -42,7 +41,7 @@ export function mayMatch(e: SegmentEntry, f: LogFilter, before?: Date): boolean 
 /** Sealed segments that pass mayMatch, further narrowed by their Bloom filters (trace ids, metadata pairs). */
 export async function candidates(catalog: SegmentCatalog, workspaceId: string, f: LogFilter, before?: Date): Promise<SegmentEntry[]> {
   const all = (await catalog.segments(workspaceId)).filter((e) => mayMatch(e, f, before));
-  const pairs = Object.entries(f.metadata ?? {}).map(([k, v]) => metadataKey(k, v));
+  const pairs = Object.entries(f.metadata ?? {}).map(([k, v]) => metaPair(k, v));
   if (!f.traceId && pairs.length === 0) return all;
   const keep = await Promise.all(
     all.map(async (e) => {

@@ -1,4 +1,4 @@
-import { BloomFilter, metadataKey } from './bloom.js';
+import { BloomFilter } from './bloom.js';
 import type { SegmentEntry } from './catalog.js';
 import type { ListDoc } from './segment-docs.js';
 
@@ -37,7 +37,7 @@ export class SegmentStats {
     if (d.provider !== undefined) this.providers.add(d.provider);
     this.statuses.add(d.status_code);
     if (d.trace_id !== undefined) this.traces.add(d.trace_id);
-    for (const { k, v } of d.metadata) this.metadata.add(metadataKey(k, v));
+    for (const pair of d.meta) this.metadata.add(pair);
   }
 
   /** The catalog fields these stats determine. */
