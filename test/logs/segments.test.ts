@@ -114,7 +114,8 @@ describe('segmented log storage (3 logs per segment)', () => {
     const before = await db.collection(CATALOG).countDocuments({ workspace_id: WS });
     const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).length;
     // Minutes 0..20 of 2025-05-01: a cutoff at minute 10 drops the segments entirely older than it.
-    const { deleted } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10))) / 86_400_000);
+    // Half a minute before minute 10, so the day fraction's rounding cannot move the cutoff past log 10.
+    const { deleted } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10)) + 30_000) / 86_400_000);
     expect(deleted).toBe(10);
     expect(await db.collection(CATALOG).countDocuments({ workspace_id: WS })).toBeLessThan(before);
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).length).toBeLessThan(collections);

@@ -2,6 +2,7 @@ import type { Db, Document, Filter } from 'mongodb';
 import type { LogFilter } from '../../domain/logs/log-filter.js';
 import type { LogCursor, LogPageBounds, LogRecord, LogRepository } from '../../domain/logs/log-model.js';
 import { withSpan } from '../../telemetry.js';
+import { translateDriverError } from './driver-errors.js';
 import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
 import { bodyCollection, LOG_IDS, listCollection, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
@@ -123,7 +124,12 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     insertMany: (records) =>
       withSpan('db logs.insertMany', { ...DB_ATTRS, 'db.operation.batch.size': records.length }, async () => {
         await ready;
-        await writer.append(records.map(toLogDoc));
+        try {
+          await writer.append(records.map(toLogDoc));
+        } catch (err) {
+          // Catalog writes too: an unreachable database is a retryable 503, whichever write found out.
+          throw translateDriverError(err);
+        }
       }),
 
     findById: (id) =>

@@ -12,6 +12,8 @@ import type { LogDoc } from '../log-document.js';
 export interface ListDoc {
   _id: string;
   workspace_id: string;
+  /** The client's idempotency id: kept here so a stored log can be found by it. */
+  client_id?: string;
   source: LogDoc['source'];
   created_at: Date;
   trace_id?: string;
@@ -45,7 +47,7 @@ export interface BodyDoc {
 }
 
 const LIST_FIELDS = [
-  '_id', 'workspace_id', 'source', 'created_at', 'trace_id', 'span_id', 'parent_span_id', 'span_name', 'provider', 'model',
+  '_id', 'workspace_id', 'client_id', 'source', 'created_at', 'trace_id', 'span_id', 'parent_span_id', 'span_name', 'provider', 'model',
   'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'status_code', 'is_success', 'response_time', 'prompt_slug',
   'config', 'virtual_key',
 ] as const;

@@ -12,6 +12,8 @@ export interface Located {
 
 /** Parallel exact-_id body lookups at a time (each is a pushed-down primary-key read on FerretDB). */
 const BODY_LOOKUPS = 16;
+/** A segment at most this many times larger than the rows wanted is read with one $in query. */
+const SMALL_SEGMENT_FACTOR = 4;
 /** Above this share of a segment's rows, one read of its whole body collection beats lookups by _id. */
 const BULK_BODY_SHARE = 0.2;
 
@@ -81,6 +83,11 @@ export async function withBodies(db: Db, rows: Located[], segmentCounts: Map<str
     if (ids.length > 64 && ids.length >= total * BULK_BODY_SHARE) {
       // One batch: FerretDB on SQLite re-runs the query for every further batch.
       for (const b of await col.find({}, { batchSize: total + 1000 }).toArray()) bodies.set(b._id, b);
+      continue;
+    }
+    if (total <= ids.length * SMALL_SEGMENT_FACTOR) {
+      // A small segment (a young one): one query costs less than a round trip per row.
+      for (const b of await col.find({ _id: { $in: ids } }, { batchSize: total + 1000 }).toArray()) bodies.set(b._id, b);
       continue;
     }
     for (let i = 0; i < ids.length; i += BODY_LOOKUPS) {
