@@ -5,12 +5,8 @@ import type { LogRepository } from '../../src/domain/logs/log-model.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-<<<<<<< HEAD
 import { chatLog, ingest } from './fixtures.js';
-=======
-import { chatLog, ingest, openAiChatRequest, openAiChatResponse } from './fixtures.js';
 import { updateStoredLog } from '../helpers/stored-logs.js';
->>>>>>> 30d0f3b (Logs in bounded segments: catalog, id index, list/body documents, segment-aware reads, retention by dropping segments; bench:volume)
 
 const WS = 'ws-filters';
 const OTHER = 'ws-other';

@@ -125,7 +125,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       withSpan('db logs.insertMany', { ...DB_ATTRS, 'db.operation.batch.size': records.length }, async () => {
         await ready;
         try {
-          await writer.append(records.map(toLogDoc));
+          const stored = await writer.append(records.map(toLogDoc));
+          return records.filter((r) => stored.has(r.id));
         } catch (err) {
           // Catalog writes too: an unreachable database is a retryable 503, whichever write found out.
           throw translateDriverError(err);
@@ -168,11 +169,6 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       }
       sealedCounts.clear();
       return deleted;
-    },
-
-    count: async (workspaceId) => {
-      await ready;
-      return (await catalog.segments(workspaceId)).reduce((n, e) => n + e.count, 0);
     },
 
     countMatching: (workspaceId, filter, page = {}, opts = {}) =>

@@ -71,17 +71,20 @@ export class SegmentWriter {
     private readonly layout: SegmentLayout,
   ) {}
 
-  async append(docs: LogDoc[]): Promise<void> {
+  /** Returns the ids stored by this call (retries of logs already stored are left out). */
+  async append(docs: LogDoc[]): Promise<Set<string>> {
+    const stored = new Set<string>();
     const byWorkspace = new Map<string, LogDoc[]>();
     for (const d of docs) {
       const list = byWorkspace.get(d.workspace_id);
       if (list) list.push(d);
       else byWorkspace.set(d.workspace_id, [d]);
     }
-    await Promise.all([...byWorkspace].map(([ws, list]) => this.appendToWorkspace(ws, list)));
+    await Promise.all([...byWorkspace].map(([ws, list]) => this.appendToWorkspace(ws, list, stored)));
+    return stored;
   }
 
-  private async appendToWorkspace(workspaceId: string, docs: LogDoc[]): Promise<void> {
+  private async appendToWorkspace(workspaceId: string, docs: LogDoc[], stored: Set<string>): Promise<void> {
     // A batch larger than the room left is split across segments, so segments stay near their bound.
     for (let at = 0; at < docs.length; ) {
       const seg = await this.segmentFor(workspaceId);
@@ -89,7 +92,7 @@ export class SegmentWriter {
       seg.reserved += take;
       seg.inflight++;
       try {
-        await this.write(seg, docs.slice(at, at + take));
+        await this.write(seg, docs.slice(at, at + take), stored);
       } finally {
         seg.inflight--;
         seg.lastWrite = Date.now();
@@ -103,7 +106,7 @@ export class SegmentWriter {
     return seg.reserved >= this.layout.maxDocs || Date.now() - seg.entry.opened_at.getTime() > this.layout.maxAgeMs;
   }
 
-  private async write(seg: OpenSegment, docs: LogDoc[]): Promise<void> {
+  private async write(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     const segmentId = seg.entry._id;
     const dupes = await insertKeepingFirst(
       this.db,
@@ -111,6 +114,7 @@ export class SegmentWriter {
       docs.map((d) => ({ _id: d._id, s: segmentId })),
     );
     const mine = docs.filter((_, i) => !dupes.has(i));
+    for (const d of mine) stored.add(d._id);
     const elsewhere = dupes.size ? await this.placeRetries(seg, docs.filter((_, i) => dupes.has(i))) : new Map<string, LogDoc[]>();
     mine.push(...(elsewhere.get(segmentId) ?? []));
     elsewhere.delete(segmentId);
