@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSeeWorkspace, requireScope, resolveWorkspace } from '../auth/actor.js';
+import { parseOneOrMany } from '../batch-input.js';
 import { DomainError, notFound, validationError } from '../errors.js';
 import { feedbackBatchSchema, feedbackUpdateSchema } from './feedback-input.js';
 import type { Feedback, FeedbackRepository } from './feedback-model.js';
@@ -17,17 +18,12 @@ export function createFeedbackService(repo: FeedbackRepository): FeedbackService
     async create(actor, input) {
       requireScope(actor, 'logs.write');
       const workspaceId = resolveWorkspace(actor, input.workspaceId);
-      const single = !Array.isArray(input.body);
-      if (single && (typeof input.body !== 'object' || input.body === null)) {
-        throw new DomainError('BAD_REQUEST', 'Body must be a feedback object or an array of them');
-      }
-      const parsed = feedbackBatchSchema.safeParse(single ? [input.body] : input.body);
-      if (!parsed.success) {
-        const issues = single ? parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) })) : parsed.error.issues;
-        throw validationError(issues, input.pathPrefix ?? [], 'Invalid feedback; nothing was stored');
-      }
+      const { items: parsed } = parseOneOrMany(feedbackBatchSchema, input.body, {
+        pathPrefix: input.pathPrefix,
+        messages: { notObject: 'Body must be a feedback object or an array of them', single: 'Invalid feedback; nothing was stored', batch: 'Invalid feedback; nothing was stored' },
+      });
       const now = new Date();
-      const items: Feedback[] = parsed.data.map((f) => ({
+      const items: Feedback[] = parsed.map((f) => ({
         id: randomUUID(),
         workspaceId,
         traceId: f.trace_id,

@@ -1,4 +1,5 @@
 import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
+import { parseOneOrMany } from '../batch-input.js';
 import { DomainError, type ErrorDetail, validationError } from '../errors.js';
 import { deriveFields } from './derive.js';
 import { logIdFor } from './log-id.js';
@@ -69,18 +70,12 @@ export async function ingestLogs(
 ): Promise<string[]> {
   requireScope(actor, 'logs.write');
   const workspaceId = resolveWorkspace(actor, input.workspaceId);
-  const single = !Array.isArray(input.body);
-  if (single && (typeof input.body !== 'object' || input.body === null)) {
-    throw new DomainError('BAD_REQUEST', 'Body must be a log object or an array of log objects');
-  }
-  const parsed = logBatchSchema.safeParse(single ? [input.body] : input.body);
-  if (!parsed.success) {
-    // For a single object, paths start at the object, not at a synthetic index 0.
-    const issues = single ? parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) })) : parsed.error.issues;
-    throw validationError(issues, input.pathPrefix ?? [], single ? 'Invalid log' : 'Invalid log batch; nothing was stored');
-  }
+  const { items, single } = parseOneOrMany(logBatchSchema, input.body, {
+    pathPrefix: input.pathPrefix,
+    messages: { notObject: 'Body must be a log object or an array of log objects', single: 'Invalid log', batch: 'Invalid log batch; nothing was stored' },
+  });
   const now = new Date();
-  const records = parsed.data.map((l) => toRecord(l, workspaceId, actor.organisationId, now));
+  const records = items.map((l) => toRecord(l, workspaceId, actor.organisationId, now));
   rejectOversized(records, single, input.pathPrefix ?? []);
   await repo.insertMany(records);
   return records.map((r) => r.id);
