@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSeeWorkspace, requireScope, resolveWorkspace } from '../auth/actor.js';
 import { parseOneOrMany } from '../batch-input.js';
-import { DomainError, notFound, validationError } from '../errors.js';
+import { notFound, validationError } from '../errors.js';
 import { feedbackBatchSchema, feedbackUpdateSchema } from './feedback-input.js';
 import type { Feedback, FeedbackRepository } from './feedback-model.js';
 
