@@ -13,7 +13,12 @@ const config: CodegenConfig = {
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         scalars: { DateTime: 'Date | string', JSON: 'unknown' },
         // Resolvers return domain views; nested fields (children, downloadUrl) are resolved from them.
-        mappers: { Log: '../../log-view.js#LogView', Feedback: '../../feedback-view.js#FeedbackView', Analytics: '../../../domain/analytics/analytics-service.js#AnalyticsInput', LogExport: '../../../domain/exports/export-model.js#LogExport as DomainLogExport' },
+        mappers: {
+          Log: '../../log-view.js#LogView',
+          Feedback: '../../feedback-view.js#FeedbackView',
+          Analytics: '../../../domain/analytics/analytics-service.js#AnalyticsInput',
+          LogExport: '../../../domain/exports/export-model.js#LogExport as DomainLogExport',
+        },
       },
     },
   },

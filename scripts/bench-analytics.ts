@@ -25,7 +25,13 @@ process.env.BENCH_DB ??= 'sqlite';
 const N = Number(process.env.BENCH_LOGS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const DAY = 86_400_000;
-const MODELS = [['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-3-5-sonnet'], ['google', 'gemini-1.5-pro'], ['openai', 'o1-mini']] as const;
+const MODELS = [
+  ['openai', 'gpt-4o'],
+  ['openai', 'gpt-4o-mini'],
+  ['anthropic', 'claude-3-5-sonnet'],
+  ['google', 'gemini-1.5-pro'],
+  ['openai', 'o1-mini'],
+] as const;
 const STATUSES = [200, 200, 200, 200, 200, 200, 200, 200, 429, 500];
 
 function synthetic(i: number, t: number): LogRecord {
@@ -42,7 +48,17 @@ function synthetic(i: number, t: number): LogRecord {
     request: { url: '', method: 'POST', headers: {}, body: '' },
     response: { status, headers: {}, body: '' },
     metadata: { _user: `user-${i % 500}` },
-    derived: { provider, model, statusCode: status, isSuccess: status < 400, requestTokens: req, responseTokens: res, totalTokens: req + res, cost: (req * 0.00025 + res * 0.001) / 10, responseTimeMs: 80 + ((i * 7919) % 12_000) },
+    derived: {
+      provider,
+      model,
+      statusCode: status,
+      isSuccess: status < 400,
+      requestTokens: req,
+      responseTokens: res,
+      totalTokens: req + res,
+      cost: (req * 0.00025 + res * 0.001) / 10,
+      responseTimeMs: 80 + ((i * 7919) % 12_000),
+    },
   } as LogRecord;
 }
 
@@ -68,7 +84,7 @@ async function main() {
       for (let j = i; j < Math.min(N, i + CHUNK); j++) records.push(synthetic(j, start + Math.floor(((j + 0.5) / N) * 30 * DAY)));
       addToDelta(delta, records);
       await rollups.apply(delta);
-      if (((i / CHUNK) % 10) === 0) process.stderr.write(`seeded ${i + records.length} logs in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s\n`);
+      if ((i / CHUNK) % 10 === 0) process.stderr.write(`seeded ${i + records.length} logs in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s\n`);
     }
     const seedSeconds = (Date.now() - seedStarted) / 1000;
 
@@ -94,10 +110,14 @@ async function main() {
     const graph30 = await time(() => analytics.graph(actor, 'cost', { filter: range(30 * DAY) }));
     const groups30 = await time(() => analytics.group(actor, 'ai-models', { filter: range(30 * DAY), page: { currentPage: 0, pageSize: 100 } }));
     const graph24 = await time(() => analytics.graph(actor, 'cost', { filter: range(DAY) }));
-    const check = (await analytics.graph(actor, 'requests', { filter: { from: new Date(start - 1), to: new Date(now + 60_000) } })) as { summary: { total: number } };
+    const check = (await analytics.graph(actor, 'requests', { filter: { from: new Date(start - 1), to: new Date(now + 60_000) } })) as {
+      summary: { total: number };
+    };
     if (check.summary.total !== N) throw new Error(`rollups hold ${check.summary.total} requests, expected ${N}`);
     const f = (x: number) => x.toFixed(0);
-    console.error(`seeded ${N} logs into rollups in ${seedSeconds.toFixed(0)} s; Logport process CPU per read (median): 30d graph ${f(graph30.cpu)} ms, 30d groups ${f(groups30.cpu)} ms, 24h graph ${f(graph24.cpu)} ms`);
+    console.error(
+      `seeded ${N} logs into rollups in ${seedSeconds.toFixed(0)} s; Logport process CPU per read (median): 30d graph ${f(graph30.cpu)} ms, 30d groups ${f(groups30.cpu)} ms, 24h graph ${f(graph24.cpu)} ms`,
+    );
     console.log(`analytics: 30d graph ${f(graph30.wall)} ms, 30d groups ${f(groups30.wall)} ms, 24h graph ${f(graph24.wall)} ms`);
   } finally {
     await client.close();

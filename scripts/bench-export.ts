@@ -18,7 +18,21 @@ import { buildServer, startDatabase, startServer } from './bench/harness.js';
 // (measured 23 GB at 200k ~2 KB logs: the default must not take the machine down).
 const ROWS = Number(process.env.BENCH_ROWS ?? (process.env.MONGODB_URI ? 200_000 : 50_000));
 const SMALL = 10_000;
-const FIELDS = ['id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model', 'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code'];
+const FIELDS = [
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'response_time',
+  'status_code',
+];
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
@@ -30,7 +44,10 @@ try {
   const database = client.db(server.dbName);
   const repo = createLogRepository(database);
   const actor = { keyId: 'bench', name: 'bench', kind: 'organisation' as const, organisationId: 'default', scopes: new Set(['logs.write']), isRoot: true };
-  for (const [workspaceId, rows] of [['bench-small', SMALL], ['bench-big', ROWS]] as const) {
+  for (const [workspaceId, rows] of [
+    ['bench-small', SMALL],
+    ['bench-big', ROWS],
+  ] as const) {
     for (let i = 0; i < rows; i += 1000) {
       const batch = Array.from({ length: Math.min(1000, rows - i) }, (_, j) => chatLog(i + j));
       await ingestLogs(repo, actor, { workspaceId, body: batch });
@@ -38,7 +55,11 @@ try {
   }
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, { method, headers: { 'x-portkey-api-key': server.key, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'x-portkey-api-key': server.key, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, any>>;
   };
@@ -67,7 +88,21 @@ try {
   let buf = '';
   let raw = 0;
   for await (const r of repo.streamMatching('bench-big', {}, {})) {
-    const d = { _id: r.id, trace_id: r.traceId, created_at: r.createdAt, request_body: r.request.body, response_body: r.response.body, provider: r.derived.provider, model: r.derived.model, request_tokens: r.derived.requestTokens, response_tokens: r.derived.responseTokens, total_tokens: r.derived.totalTokens, cost: r.derived.cost, response_time: r.derived.responseTimeMs, status_code: r.derived.statusCode };
+    const d = {
+      _id: r.id,
+      trace_id: r.traceId,
+      created_at: r.createdAt,
+      request_body: r.request.body,
+      response_body: r.response.body,
+      provider: r.derived.provider,
+      model: r.derived.model,
+      request_tokens: r.derived.requestTokens,
+      response_tokens: r.derived.responseTokens,
+      total_tokens: r.derived.totalTokens,
+      cost: r.derived.cost,
+      response_time: r.derived.responseTimeMs,
+      status_code: r.derived.statusCode,
+    };
     buf += `${JSON.stringify({ id: d._id, trace_id: d.trace_id ?? null, created_at: d.created_at.toISOString(), request: JSON.parse(d.request_body), response: JSON.parse(d.response_body), ai_provider: d.provider ?? null, ai_model: d.model ?? null, request_tokens: d.request_tokens ?? null, response_tokens: d.response_tokens ?? null, total_tokens: d.total_tokens ?? null, cost: d.cost ?? null, response_time: d.response_time ?? null, status_code: d.status_code })}\n`;
     raw++;
     if (buf.length >= 65536) {

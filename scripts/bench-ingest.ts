@@ -24,7 +24,10 @@ try {
   await runLoad('scripts/bench/ingest-load.ts', { ...loadEnv, BENCH_SECONDS: '2' }); // warm-up (JIT, connections)
 
   const cpuBefore = cpuSeconds(server.pid);
-  const load = await runLoad<{ logs: number; failures: number; elapsed: number; bytesPerLog: number }>('scripts/bench/ingest-load.ts', { ...loadEnv, BENCH_SECONDS: String(SECONDS) });
+  const load = await runLoad<{ logs: number; failures: number; elapsed: number; bytesPerLog: number }>('scripts/bench/ingest-load.ts', {
+    ...loadEnv,
+    BENCH_SECONDS: String(SECONDS),
+  });
   const cpu = cpuSeconds(server.pid) - cpuBefore;
   if (load.failures > 0) throw new Error(`${load.failures} ingest requests failed`);
   const serverRate = load.logs / load.elapsed;
@@ -34,11 +37,24 @@ try {
   // a segment's list collection (Logport writes each log as an id claim, a list and a body document).
   const database = client.db(server.dbName);
   const segment = (await database.collection(OPEN_CATALOG).findOne({})) ?? (await database.collection(CATALOG).findOne({}));
-  const lists = await database.collection(listCollection(String(segment!._id))).find({}, { limit: 64 * BATCH }).toArray();
-  const bodies = new Map((await database.collection(bodyCollection(String(segment!._id))).find({}).toArray()).map((b) => [String(b._id), b]));
+  const lists = await database
+    .collection(listCollection(String(segment!._id)))
+    .find({}, { limit: 64 * BATCH })
+    .toArray();
+  const bodies = new Map(
+    (
+      await database
+        .collection(bodyCollection(String(segment!._id)))
+        .find({})
+        .toArray()
+    ).map((b) => [String(b._id), b]),
+  );
   const sample = lists.map((l) => ({ ...l, ...bodies.get(String(l._id)) }));
   const raw = database.collection('logs_raw');
-  for (const index of await database.collection(listCollection(String(segment!._id))).listIndexes().toArray()) {
+  for (const index of await database
+    .collection(listCollection(String(segment!._id)))
+    .listIndexes()
+    .toArray()) {
     if (index.name !== '_id_') await raw.createIndexes([{ key: index.key, name: index.name }]);
   }
   const batches: Document[][] = [];
@@ -51,7 +67,10 @@ try {
     Array.from({ length: CONCURRENCY }, async () => {
       while (Date.now() < deadline) {
         // Fresh copies: insertMany adds an _id to the objects it is given.
-        await raw.insertMany(batches[n++ % batches.length]!.map((d) => ({ ...d })), { ordered: false });
+        await raw.insertMany(
+          batches[n++ % batches.length]!.map((d) => ({ ...d })),
+          { ordered: false },
+        );
         rawDocs += BATCH;
       }
     }),

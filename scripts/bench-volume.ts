@@ -53,7 +53,14 @@ const server = await startServer(db.uri, { JOBS_POLL_INTERVAL_MS: '200' });
 const client = await new MongoClient(db.uri).connect();
 const watched = [server.pid, ...databasePids()];
 let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, watched.reduce((n, pid) => n + rssMb(pid), 0))), 200);
+const sampler = setInterval(
+  () =>
+    (peak = Math.max(
+      peak,
+      watched.reduce((n, pid) => n + rssMb(pid), 0),
+    )),
+  200,
+);
 
 const headers = { 'x-portkey-api-key': server.key, 'content-type': 'application/json' };
 async function api(method: string, path: string, body?: unknown): Promise<any> {
@@ -90,7 +97,11 @@ async function seed(from: number, to: number): Promise<void> {
         const at = next;
         if (at >= to) return;
         next = Math.min(to, at + BATCH);
-        const r = await api('POST', '/v1/logs', Array.from({ length: next - at }, (_, j) => seedLog(at + j)));
+        const r = await api(
+          'POST',
+          '/v1/logs',
+          Array.from({ length: next - at }, (_, j) => seedLog(at + j)),
+        );
         if (at === from || next === to) ids.push(r.data.log_ids[0]);
       }
     }),
@@ -128,7 +139,12 @@ async function measure(n: number): Promise<string> {
   const byId = await median(() => api('GET', `/v1/logs/${someId}`));
   let exportId = '';
   const count = await median(async () => {
-    exportId = (await api('POST', '/v1/logs/exports', { filters: {}, requested_data: ['id', 'trace_id', 'created_at', 'request', 'response', 'ai_model', 'total_tokens', 'cost', 'status_code'] })).id;
+    exportId = (
+      await api('POST', '/v1/logs/exports', {
+        filters: {},
+        requested_data: ['id', 'trace_id', 'created_at', 'request', 'response', 'ai_model', 'total_tokens', 'cost', 'status_code'],
+      })
+    ).id;
   });
   await api('POST', `/v1/logs/exports/${exportId}/start`);
   let e: any;
@@ -138,7 +154,10 @@ async function measure(n: number): Promise<string> {
     if (e.status !== 'in_progress') throw new Error(`export ${e.status}: ${e.error}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  const doc = await client.db(server.dbName).collection('exports').findOne({ _id: exportId as never });
+  const doc = await client
+    .db(server.dbName)
+    .collection('exports')
+    .findOne({ _id: exportId as never });
   if (doc!.processed !== n) throw new Error(`exported ${doc!.processed} of ${n} logs`);
   const rate = doc!.processed as number;
   const seconds = (doc!.finishedAt.getTime() - doc!.startedAt.getTime()) / 1000;
@@ -154,7 +173,9 @@ try {
     const cpu0 = cpuSeconds(server.pid);
     await seed(seeded, n);
     const secs = (performance.now() - t) / 1000;
-    console.error(`seeded ${n} logs (${Math.round((n - seeded) / secs)} logs/s, ${(((cpuSeconds(server.pid) - cpu0) / (n - seeded)) * 1e6).toFixed(0)} us server CPU per log)`);
+    console.error(
+      `seeded ${n} logs (${Math.round((n - seeded) / secs)} logs/s, ${(((cpuSeconds(server.pid) - cpu0) / (n - seeded)) * 1e6).toFixed(0)} us server CPU per log)`,
+    );
     seeded = n;
     console.log(await measure(n));
   }

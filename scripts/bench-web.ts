@@ -30,11 +30,15 @@ try {
   for (let i = 0; i < ROWS; i += 1000) {
     await ingestLogs(repo, actor, { workspaceId: WS, body: Array.from({ length: Math.min(1000, ROWS - i) }, (_, j) => chatLog(i + j)) });
   }
-  const viewer = ((await (await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-portkey-api-key': server.key },
-    body: JSON.stringify({ query: '{ viewer { keyId name kind organisationId workspaceId scopes } }' }),
-  })).json()) as { data: { viewer: unknown } }).data.viewer;
+  const viewer = (
+    (await (
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-portkey-api-key': server.key },
+        body: JSON.stringify({ query: '{ viewer { keyId name kind organisationId workspaceId scopes } }' }),
+      })
+    ).json()) as { data: { viewer: unknown } }
+  ).data.viewer;
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // Signed in as the app does it: the key and viewer in sessionStorage.
@@ -59,7 +63,9 @@ try {
       cpu += cpuSeconds(server.pid) - before;
     }
     const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-    console.log(`${name} (${ROWS.toLocaleString('en-US')} logs): first data ${median} ms (runs ${times.join(', ')} ms), server CPU ${(cpu / RUNS).toFixed(2)} s per load`);
+    console.log(
+      `${name} (${ROWS.toLocaleString('en-US')} logs): first data ${median} ms (runs ${times.join(', ')} ms), server CPU ${(cpu / RUNS).toFixed(2)} s per load`,
+    );
   }
 } finally {
   await browser.close();

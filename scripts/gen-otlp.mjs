@@ -50,14 +50,23 @@ function replaceOnce(text, from, to, what) {
 mkdirSync(outDir, { recursive: true });
 
 let js = run(pbjs, [
-  '-t', 'static-module',
-  '-w', 'es6',
+  '-t',
+  'static-module',
+  '-w',
+  'es6',
   // A private roots name: other protobufjs users in the process (the OpenTelemetry exporters) share "default".
-  '-r', 'logport_otlp_trace',
-  '-p', protoDir,
+  '-r',
+  'logport_otlp_trace',
+  '-p',
+  protoDir,
   '--force-number',
   // Decoding plus encode (responses, and tests that build requests); nothing reflection-flavoured.
-  '--no-create', '--no-verify', '--no-convert', '--no-delimited', '--no-typeurl', '--no-service',
+  '--no-create',
+  '--no-verify',
+  '--no-convert',
+  '--no-delimited',
+  '--no-typeurl',
+  '--no-service',
   ...PROTOS.map((p) => join(protoDir, p)),
 ]);
 

@@ -140,12 +140,26 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
         ingest: createIngestAdmission({ limit: config.MAX_INFLIGHT_INGEST, perWorkspace: config.MAX_INFLIGHT_INGEST_PER_WORKSPACE }),
         publicUrl: config.PUBLIC_URL,
       };
-      graphql = await createGraphQLTransport({ services, production: config.NODE_ENV === 'production', bodyLimit: config.MAX_BODY_BYTES, publicUrl: config.PUBLIC_URL });
+      graphql = await createGraphQLTransport({
+        services,
+        production: config.NODE_ENV === 'production',
+        bodyLimit: config.MAX_BODY_BYTES,
+        publicUrl: config.PUBLIC_URL,
+      });
       server = createHttpServer({
         logger,
         authenticate: (req) => services.apiKeys.authenticate(apiKeyFromHeaders(req.headers)),
         requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-        routes: [...healthRoutes(deps), ...apiKeyRoutes(deps), ...otlpRoutes(deps), ...exportRoutes(deps), ...logRoutes(deps), ...feedbackRoutes(deps), ...analyticsRoutes(deps), ...webAppRoutes()],
+        routes: [
+          ...healthRoutes(deps),
+          ...apiKeyRoutes(deps),
+          ...otlpRoutes(deps),
+          ...exportRoutes(deps),
+          ...logRoutes(deps),
+          ...feedbackRoutes(deps),
+          ...analyticsRoutes(deps),
+          ...webAppRoutes(),
+        ],
         mounts: [graphql.mount, createTrpcMount(services, config.MAX_BODY_BYTES, config.PUBLIC_URL)],
         traced: opts.selfTraced ? (path) => !UNTRACED_PATHS.has(path) : undefined,
       });

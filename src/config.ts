@@ -10,17 +10,34 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const bytes = (fallback: number) => z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(fallback);
+const bytes = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(fallback);
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('0.0.0.0'),
   /** Unset: an embedded FerretDB (SQLite, data in DATA_DIR) is started. */
-  MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  MONGODB_URI: optionalString.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
   /** `majority` (default) or a number of members; the journal is always on. See storage/mongo/durability.ts. */
-  MONGODB_WRITE_CONCERN: z.string().regex(/^(majority|[1-9]\d?)$/, 'majority or a number of members (1-99)').default('majority'),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('logport'),
+  MONGODB_WRITE_CONCERN: z
+    .string()
+    .regex(/^(majority|[1-9]\d?)$/, 'majority or a number of members (1-99)')
+    .default('majority'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+    .default('logport'),
   DATA_DIR: z.string().min(1).default('./data'),
   /** Restart attempts (0.2 s backoff, doubling) for a dead embedded database before the process exits non-zero. */
   EMBEDDED_DB_RESTARTS: z.coerce.number().int().min(0).max(20).default(7),
@@ -32,15 +49,29 @@ export const configSchema = z.object({
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   MAX_BODY_BYTES: bytes(10 * 1024 * 1024),
   OTLP_MAX_BODY_BYTES: bytes(20 * 1024 * 1024),
-  RETENTION_DAYS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(36500)).optional()),
+  RETENTION_DAYS: optionalString.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number of days').transform(Number).pipe(z.number().int().min(1).max(36500)).optional(),
+  ),
   /** Logs per storage segment; unset: 1,000 on the embedded database, 1,000,000 on MongoDB (README: Scaling). */
-  LOG_SEGMENT_DOCS: optionalString.pipe(z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(100_000_000)).optional()),
+  LOG_SEGMENT_DOCS: optionalString.pipe(
+    z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(100_000_000)).optional(),
+  ),
   /** Hours after which a storage segment is closed even when not full. */
-  LOG_SEGMENT_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(24),
+  LOG_SEGMENT_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(24),
   /** How often workers look for due jobs (a started export waits at most this long to begin). */
   JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Lifetime of signed export download links. */
-  EXPORT_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(3600),
+  EXPORT_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400)
+    .default(3600),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Logport's own traces go here when set (standard OpenTelemetry variables; off by default). */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
@@ -63,7 +94,9 @@ function crossChecks(c: Config): string[] {
   const problems: string[] = [];
   // Download links must not be built from a client-controlled Host header where it matters.
   if (c.NODE_ENV === 'production' && c.ROLE !== 'worker' && !c.PUBLIC_URL) {
-    problems.push('PUBLIC_URL: required when NODE_ENV=production (the base URL clients reach Logport at; download links are built from it, never from the Host header)');
+    problems.push(
+      'PUBLIC_URL: required when NODE_ENV=production (the base URL clients reach Logport at; download links are built from it, never from the Host header)',
+    );
   }
   return problems;
 }

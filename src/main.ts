@@ -1,10 +1,10 @@
-import { ConfigError, parseConfig } from './config.js';
+import { type Config, ConfigError, parseConfig } from './config.js';
 import { type App, createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { startTelemetry } from './telemetry.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = parseConfig();
   } catch (err) {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   const telemetry = startTelemetry(config);
-  if (telemetry.enabled) logger.info('exporting Logport\'s own traces over OTLP');
+  if (telemetry.enabled) logger.info("exporting Logport's own traces over OTLP");
   let app: App | undefined;
   app = await createApp(config, logger, {
     selfTraced: telemetry.enabled,

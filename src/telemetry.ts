@@ -41,7 +41,12 @@ export function startTelemetry(config: Pick<Config, 'OTEL_EXPORTER_OTLP_ENDPOINT
 export const tracer = (): Tracer => trace.getTracer('logport', VERSION);
 
 /** Runs fn inside a span that records failures; the span is the active context for nested spans. */
-export async function withSpan<T>(name: string, attributes: Record<string, string | number | boolean>, fn: (span: Span) => Promise<T>, kind = SpanKind.INTERNAL): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T>,
+  kind = SpanKind.INTERNAL,
+): Promise<T> {
   const span = tracer().startSpan(name, { kind, attributes });
   try {
     return await context.with(trace.setSpan(context.active(), span), () => fn(span));

@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-const WORDS = 'the model returns a concise answer about latency cost tokens routing fallback cache retries streaming vector search embeddings prompt template evaluation guardrail budget region provider gateway'.split(' ');
+const WORDS =
+  'the model returns a concise answer about latency cost tokens routing fallback cache retries streaming vector search embeddings prompt template evaluation guardrail budget region provider gateway'.split(
+    ' ',
+  );
 
 function sentence(n: number): string {
   let s = '';

@@ -28,6 +28,6 @@ for (const stage of ['parse', 'ingest'] as const) {
     }
   }
   const u = process.cpuUsage(start);
-  console.log(stage, (((u.user + u.system) / n)).toFixed(2), 'us/log');
+  console.log(stage, ((u.user + u.system) / n).toFixed(2), 'us/log');
 }
 console.log(sink > 0);

@@ -21,7 +21,10 @@ const repo = {
   },
 } as LogRepository;
 const actor = { keyId: 'k', name: 'k', kind: 'organisation' as const, organisationId: 'o', scopes: new Set(['logs.write']), isRoot: true };
-for (const [name, bodies] of [['proto', proto], ['json', json]] as const) {
+for (const [name, bodies] of [
+  ['proto', proto],
+  ['json', json],
+] as const) {
   for (let round = 0; round < 2; round++) {
     const start = process.cpuUsage();
     let n = 0;

@@ -64,7 +64,20 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
   // database from being promoted and collected by full GCs (runs varied too much here to put a number on it).
   const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, 'dist/src/main.js'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', MONGODB_URI: mongoUri, MONGODB_DB: dbName, ROOT_API_KEY: key, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: dataDir, NODE_ENV: 'production', PUBLIC_URL: 'http://127.0.0.1', ...extraEnv },
+    env: {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: dbName,
+      ROOT_API_KEY: key,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'http://127.0.0.1',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -105,7 +118,11 @@ export function cpuSeconds(pid: number): number {
 /** Runs a load script in its own process and returns the JSON line it prints. */
 export function runLoad<T>(script: string, env: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load exited ${code}`))));

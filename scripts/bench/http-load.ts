@@ -15,10 +15,14 @@ export async function postLoop(opts: {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const post = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(opts.url, { method: 'POST', agent, headers: { 'content-type': opts.contentType, 'content-length': body.length, 'x-portkey-api-key': opts.key } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        opts.url,
+        { method: 'POST', agent, headers: { 'content-type': opts.contentType, 'content-length': body.length, 'x-portkey-api-key': opts.key } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

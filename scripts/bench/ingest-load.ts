@@ -16,4 +16,6 @@ const r = await postLoop({
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
   concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
 });
-process.stdout.write(`${JSON.stringify({ logs: r.ok * batchSize, failures: r.failed, elapsed: r.elapsed, bytesPerLog: Math.round(bodies[0]!.length / batchSize) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ logs: r.ok * batchSize, failures: r.failed, elapsed: r.elapsed, bytesPerLog: Math.round(bodies[0]!.length / batchSize) })}\n`,
+);

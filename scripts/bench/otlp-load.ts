@@ -22,4 +22,6 @@ const r = await postLoop({
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
   concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
 });
-process.stdout.write(`${JSON.stringify({ spans: r.ok * SPANS, failures: r.failed, elapsed: r.elapsed, bytesPerSpan: Math.round(bodies[0]!.length / SPANS), repeats: Math.max(0, r.sent - distinct) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ spans: r.ok * SPANS, failures: r.failed, elapsed: r.elapsed, bytesPerSpan: Math.round(bodies[0]!.length / SPANS), repeats: Math.max(0, r.sent - distinct) })}\n`,
+);

@@ -32,7 +32,12 @@ export function createAdmissionGate(opts: { limit: number; perTenant?: number; w
         throw new DomainError('OVERLOADED', `Too many concurrent ${what} (limit ${limit}); retry later`, undefined, retryAfter);
       }
       if (held >= perTenant) {
-        throw new DomainError('OVERLOADED', `Too many concurrent ${what} for workspace "${tenant}" (limit ${perTenant} per workspace); retry later`, undefined, retryAfter);
+        throw new DomainError(
+          'OVERLOADED',
+          `Too many concurrent ${what} for workspace "${tenant}" (limit ${perTenant} per workspace); retry later`,
+          undefined,
+          retryAfter,
+        );
       }
       inFlight++;
       byTenant.set(tenant, held + 1);

@@ -8,13 +8,17 @@ import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js
 import { chatLog, openAiChatResponse } from '../logs/fixtures.js';
 
 const T0 = Date.parse('2025-03-10T00:00:00.000Z');
-const MODELS = [['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['anthropic', 'claude-3-5-sonnet']] as const;
+const MODELS = [
+  ['openai', 'gpt-4o'],
+  ['openai', 'gpt-4o-mini'],
+  ['anthropic', 'claude-3-5-sonnet'],
+] as const;
 const STATUSES = [200, 200, 200, 200, 429, 500];
 
 /** 240 logs over three days at odd milliseconds, so range edges cut through seconds. */
 function dataset() {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: 240 }, (_, i) => {
     const [provider, model] = MODELS[i % 3]!;
     const status = STATUSES[Math.floor(rnd() * STATUSES.length)]!;
@@ -25,7 +29,11 @@ function dataset() {
     return chatLog({
       created_at: at,
       request: { url, method: 'POST', body: { model, messages: [{ role: 'user', content: 'hi' }] } },
-      response: { status, body: openAiChatResponse(model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }), response_time: Math.round(50 + rnd() ** 3 * 20_000) },
+      response: {
+        status,
+        body: openAiChatResponse(model, { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }),
+        response_time: Math.round(50 + rnd() ** 3 * 20_000),
+      },
       metadata: { _user: `user-${i % 7}`, team: i % 2 ? 'search' : 'ads', trace_id: `an-trace-${i % 40}`, cost: (rnd() * 3).toFixed(6) },
     });
   });
@@ -37,7 +45,10 @@ const nearestRank = (sorted: number[], p: number) => sorted[Math.max(1, Math.cei
 describe('analytics through the unchanged SDK, exact against exports', () => {
   let s: TestServer;
   let portkey: Portkey;
-  const range = { time_of_generation_min: new Date(T0 + 3_600_000 * 5 + 123).toISOString(), time_of_generation_max: new Date(T0 + 3_600_000 * 60 + 45_678).toISOString() };
+  const range = {
+    time_of_generation_min: new Date(T0 + 3_600_000 * 5 + 123).toISOString(),
+    time_of_generation_max: new Date(T0 + 3_600_000 * 60 + 45_678).toISOString(),
+  };
   beforeAll(async () => {
     s = await startTestServer();
     portkey = new Portkey({ apiKey: ROOT_KEY, baseURL: `${s.url}/v1` });
@@ -79,7 +90,11 @@ describe('analytics through the unchanged SDK, exact against exports', () => {
       const latency: any = await portkey.analytics.graphs.latency(q);
       const lat = rows.map((r) => r.response_time as number).sort((a, b) => a - b);
       expect(latency.summary.avg).toBeCloseTo(sum((r) => r.response_time) / rows.length, 9);
-      for (const [p, key] of [[0.5, 'p50'], [0.9, 'p90'], [0.99, 'p99']] as const) {
+      for (const [p, key] of [
+        [0.5, 'p50'],
+        [0.9, 'p90'],
+        [0.99, 'p99'],
+      ] as const) {
         const exact = nearestRank(lat, p);
         expect(Math.abs(latency.summary[key] - exact) / exact).toBeLessThan(0.01);
       }
@@ -108,7 +123,25 @@ describe('analytics through the unchanged SDK, exact against exports', () => {
   it('answers every graph, group and summary the SDK calls, in the documented shapes, dashed and slashed paths alike', async () => {
     const q = range as any;
     const g = portkey.analytics.graphs as any;
-    for (const name of ['requests', 'cost', 'latency', 'tokens', 'users', 'usersRequests', 'errors', 'errors_rate', 'errors_stack', 'errors_status_code', 'requests_rescued', 'cache_hit_rate', 'cache_latency', 'feedbacks', 'feedbacks_score', 'feedbacks_weighted', 'feedback_ai_models']) {
+    for (const name of [
+      'requests',
+      'cost',
+      'latency',
+      'tokens',
+      'users',
+      'usersRequests',
+      'errors',
+      'errors_rate',
+      'errors_stack',
+      'errors_status_code',
+      'requests_rescued',
+      'cache_hit_rate',
+      'cache_latency',
+      'feedbacks',
+      'feedbacks_score',
+      'feedbacks_weighted',
+      'feedback_ai_models',
+    ]) {
       const res = await g[name](q);
       expect(res.object, name).toBe('analytics-graph');
       expect(Array.isArray(res.data_points), name).toBe(true);

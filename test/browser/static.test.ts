@@ -133,7 +133,12 @@ describe('web app static files', () => {
     expect(gz.headers.etag).not.toBe(br.headers.etag);
     for (const accept of [undefined, 'identity', 'br;q=0, gzip;q=0']) {
       const plain = await raw('/assets/index-AbC123xy.js', accept);
-      expect([accept, plain.headers['content-encoding'], plain.headers.vary, plain.body.toString()]).toEqual([accept, undefined, 'Accept-Encoding', 'console.log(1)']);
+      expect([accept, plain.headers['content-encoding'], plain.headers.vary, plain.body.toString()]).toEqual([
+        accept,
+        undefined,
+        'Accept-Encoding',
+        'console.log(1)',
+      ]);
     }
     const css = await raw('/assets/index-Zz9_8-7q.css', 'br, gzip');
     expect([css.headers['content-encoding'], gunzipSync(css.body).toString()]).toEqual(['gzip', 'body{}']);

@@ -21,10 +21,17 @@ function plain(i: number, now: number) {
   const ok = i % 7 !== 3;
   return chatLog({
     created_at: new Date(now - (i + 5) * 60_000).toISOString(),
-    request: { url: 'https://api.openai.com/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-secret-value' }, body: openAiChatRequest(model) },
+    request: {
+      url: 'https://api.openai.com/v1/chat/completions',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-secret-value' },
+      body: openAiChatRequest(model),
+    },
     response: {
       status: ok ? 200 : 500,
-      body: ok ? openAiChatResponse(model, { prompt_tokens: 10 * (i + 1), completion_tokens: 5, total_tokens: 10 * (i + 1) + 5 }) : { error: { message: 'The upstream model is overloaded', type: 'server_error' } },
+      body: ok
+        ? openAiChatResponse(model, { prompt_tokens: 10 * (i + 1), completion_tokens: 5, total_tokens: 10 * (i + 1) + 5 })
+        : { error: { message: 'The upstream model is overloaded', type: 'server_error' } },
       response_time: 1000 - i * 20,
     },
     metadata: { env: i % 2 ? 'dev' : 'prod', cost: ok ? (i % 5) * 0.1 : 0 },
@@ -43,7 +50,13 @@ function toolConversation(now: number) {
         model: 'claude-3-5-sonnet-20241022',
         system: 'You are a weather assistant.',
         messages: [
-          { role: 'user', content: [{ type: 'text', text: 'What is the weather in Lyon? Here is a photo.' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is the weather in Lyon? Here is a photo.' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            ],
+          },
           { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { city: 'Lyon' } }] },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: 'Sunny, 24 °C' }] },
         ],
@@ -51,7 +64,14 @@ function toolConversation(now: number) {
     },
     response: {
       status: 200,
-      body: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-3-5-sonnet-20241022', content: [{ type: 'text', text: 'It is sunny in Lyon, 24 °C.' }], usage: { input_tokens: 40, output_tokens: 12 } },
+      body: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-3-5-sonnet-20241022',
+        content: [{ type: 'text', text: 'It is sunny in Lyon, 24 °C.' }],
+        usage: { input_tokens: 40, output_tokens: 12 },
+      },
       response_time: 700,
     },
     metadata: { env: 'prod', 'user.id': 'u-9', trace_id: TRACE_ID, span_id: 'sp-llm', parent_span_id: 'sp-root', span_name: 'weather-llm' },
@@ -97,7 +117,11 @@ describe('web app views in Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium`);
     ensureWebBuild();
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
-    await seedLogs(s, Array.from({ length: 30 }, (_, i) => plain(i, now)), { workspace: WS });
+    await seedLogs(
+      s,
+      Array.from({ length: 30 }, (_, i) => plain(i, now)),
+      { workspace: WS },
+    );
     toolLogId = (await seedLogs(s, [toolConversation(now), agentRoot(now)], { workspace: WS }))[0]!;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
     context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -130,7 +154,12 @@ describe('web app views in Chromium', () => {
     await expect.poll(() => page.getByRole('columnheader', { name: 'Cost' }).getAttribute('aria-sort')).toBe('descending');
     await expect.poll(() => page.url()).toContain('sort=COST%3Adesc');
     const costs = async () => (await page.locator('td[data-col="cost"]').allTextContents()).map((t) => Number(t.replace(/[^0-9.]/g, '')));
-    await expect.poll(async () => { const c = await costs(); return c.length > 0 && c.every((v, i) => i === 0 || v <= c[i - 1]!); }).toBe(true);
+    await expect
+      .poll(async () => {
+        const c = await costs();
+        return c.length > 0 && c.every((v, i) => i === 0 || v <= c[i - 1]!);
+      })
+      .toBe(true);
 
     // Select a log, then reload: the same filter, order and open log.
     await page.locator('.logs-table tbody tr').first().getByRole('button').first().click();
@@ -199,7 +228,10 @@ describe('web app views in Chromium', () => {
     expect(await page.locator('td[data-col="span"]').allTextContents()).toEqual(['weather-llm', 'weather-agent']);
     const link = page.locator('td[data-col="trace"] a').first();
     expect(await link.getAttribute('title')).toBe(TRACE_ID);
-    await page.getByRole('button', { name: `Copy trace ID ${TRACE_ID}` }).first().click();
+    await page
+      .getByRole('button', { name: `Copy trace ID ${TRACE_ID}` })
+      .first()
+      .click();
     expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(TRACE_ID);
 
     await page.locator('summary', { hasText: 'Columns' }).click();
@@ -272,7 +304,9 @@ describe('web app views in Chromium', () => {
     await page.goto(`${s.url}/#/logs`);
     await expect.poll(summary).toBe('Showing 25 of 32 logs');
     await page.getByLabel('Model', { exact: true }).fill('cla');
-    await expect.poll(() => page.locator('datalist option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('claude-3-5-sonnet-20241022');
+    await expect
+      .poll(() => page.locator('datalist option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)))
+      .toContain('claude-3-5-sonnet-20241022');
     await page.getByLabel('Model', { exact: true }).fill('');
 
     await page.getByLabel('Search in bodies').fill('weather in lyon');
@@ -336,12 +370,18 @@ describe('web app views in Chromium', () => {
   });
 
   it('follows a dark system theme', async () => {
-    const colors = () => page.evaluate<[string, string]>('[getComputedStyle(document.documentElement).getPropertyValue("--bg").trim(), getComputedStyle(document.documentElement).backgroundColor]');
+    const colors = () =>
+      page.evaluate<[string, string]>(
+        '[getComputedStyle(document.documentElement).getPropertyValue("--bg").trim(), getComputedStyle(document.documentElement).backgroundColor]',
+      );
     await page.emulateMedia({ colorScheme: 'light' });
     const light = await colors();
     await page.emulateMedia({ colorScheme: 'dark' });
     const dark = await colors();
-    expect([light, dark]).toEqual([['#f6f7f9', 'rgb(246, 247, 249)'], ['#0d1117', 'rgb(13, 17, 23)']]);
+    expect([light, dark]).toEqual([
+      ['#f6f7f9', 'rgb(246, 247, 249)'],
+      ['#0d1117', 'rgb(13, 17, 23)'],
+    ]);
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

@@ -18,8 +18,19 @@ const WS = 'ws-web';
 const TRACE_ID = 'trace-web-checkout';
 const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
 const DEFAULT_FIELDS = [
-  'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model',
-  'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code',
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'response_time',
+  'status_code',
 ];
 
 interface Spec {
@@ -48,7 +59,9 @@ function plainLog(s: Spec, i: number, now: number) {
     request: { url: 'https://api.openai.com/v1/chat/completions', provider: s.provider, method: 'POST', body: openAiChatRequest(s.model) },
     response: {
       status: s.status,
-      body: ok ? openAiChatResponse(s.model, { prompt_tokens: 100 + i, completion_tokens: 20 + i, total_tokens: 120 + 2 * i }) : { error: { message: 'upstream refused', type: 'api_error' } },
+      body: ok
+        ? openAiChatResponse(s.model, { prompt_tokens: 100 + i, completion_tokens: 20 + i, total_tokens: 120 + 2 * i })
+        : { error: { message: 'upstream refused', type: 'api_error' } },
       response_time: 300 + 10 * i,
     },
     metadata: { env: s.env, _user: `user-${i}`, cost: ok ? 0.25 : 0 },
@@ -62,7 +75,10 @@ function traceLogs(now: number) {
       created_at: new Date(now - 30_000 + offsetMs).toISOString(),
       response: {
         status,
-        body: status === 200 ? openAiChatResponse('gpt-4o-2024-08-06', { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 }) : { error: { message: 'inventory service unavailable' } },
+        body:
+          status === 200
+            ? openAiChatResponse('gpt-4o-2024-08-06', { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 })
+            : { error: { message: 'inventory service unavailable' } },
         response_time: ms,
       },
       metadata: { trace_id: TRACE_ID, span_id: spanId, span_name: name, env: 'prod', ...(parent && { parent_span_id: parent }) },
@@ -103,7 +119,11 @@ describe('web app in Chromium', () => {
     ensureWebBuild();
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     const now = Date.now();
-    await seedLogs(s, PLAIN.map((p, i) => plainLog(p, i, now)), { workspace: WS });
+    await seedLogs(
+      s,
+      PLAIN.map((p, i) => plainLog(p, i, now)),
+      { workspace: WS },
+    );
     const ids = await seedLogs(s, traceLogs(now), { workspace: WS });
     traceIds = { root: ids[0]!, plan: ids[1]!, inventory: ids[2]!, reply: ids[3]! };
     // Another workspace's logs must never show up in ws-web.
@@ -209,7 +229,12 @@ describe('web app in Chromium', () => {
   });
 
   it('downloads the finished export: one JSON line per seeded log', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), exportRow(exportId).getByRole('link', { name: /^Download/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      exportRow(exportId)
+        .getByRole('link', { name: /^Download/ })
+        .click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
     const text = readFileSync((await download.path())!, 'utf8');
     const lines = text.split('\n').filter((l) => l !== '');
@@ -298,7 +323,9 @@ describe('web app in Chromium', () => {
     await page.getByRole('heading', { name: `Trace ${TRACE_ID}` }).waitFor();
     const rows = page.locator('.span-table tbody tr');
     await expect.poll(() => rows.count()).toBe(4);
-    const tree = await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-log-id'), e.getAttribute('data-depth'), e.classList.contains('row-error')]));
+    const tree = await rows.evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-log-id'), e.getAttribute('data-depth'), e.classList.contains('row-error')]),
+    );
     expect(tree).toEqual([
       [traceIds.root, '0', false],
       [traceIds.plan, '1', false],

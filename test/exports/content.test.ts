@@ -1,24 +1,56 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExport, downloadExport, exportCall, exportRows, fileText, parseCsv, parseJsonl, seedLogs, startExport, waitForStatus } from '../helpers/exports.js';
+import {
+  createExport,
+  downloadExport,
+  exportCall,
+  exportRows,
+  fileText,
+  parseCsv,
+  parseJsonl,
+  seedLogs,
+  startExport,
+  waitForStatus,
+} from '../helpers/exports.js';
 import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
+import { chatLog, openAiChatResponse } from '../logs/fixtures.js';
 
 const WS = 'ws-content';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const at = minutesAfter(T0);
 
-
 /** Seven logs, one per ten minutes, so newest-first order is g, f, e, ... a. */
 const SPECS: Record<string, Spec> = {
-  a: { at: 0, model: 'gpt-4o', provider: 'openai', status: 200, cost: 0.75, usage: [1000, 500],
-    meta: { env: 'prod', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' } },
+  a: {
+    at: 0,
+    model: 'gpt-4o',
+    provider: 'openai',
+    status: 200,
+    cost: 0.75,
+    usage: [1000, 500],
+    meta: { env: 'prod', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' },
+  },
   b: { at: 10, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.05, usage: [200, 100], meta: { env: 'prod', trace_id: 'tr-1', span_id: 'sp-2' } },
-  c: { at: 20, model: 'claude-3-5-sonnet', provider: 'anthropic', status: 200, cost: 2.5, usage: [3000, 1000],
-    meta: { env: 'dev', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' } },
+  c: {
+    at: 20,
+    model: 'claude-3-5-sonnet',
+    provider: 'anthropic',
+    status: 200,
+    cost: 2.5,
+    usage: [3000, 1000],
+    meta: { env: 'dev', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' },
+  },
   d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', virtual_key: 'vk-openai' } },
   e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
-  f: { at: 50, model: 'gpt-4o', provider: 'azure-openai', status: 200, cost: 1, usage: [500, 500], meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' } },
+  f: {
+    at: 50,
+    model: 'gpt-4o',
+    provider: 'azure-openai',
+    status: 200,
+    cost: 1,
+    usage: [500, 500],
+    meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' },
+  },
   g: { at: 60, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
 };
 
@@ -26,22 +58,79 @@ const toLog = (s: Spec) => specLog(s, at);
 
 /** Every field named in both seeds, current names and the older generation's aliases. */
 const ALL_FIELDS = [
-  'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_org', 'ai_model', 'request_tokens', 'req_units',
-  'response_tokens', 'res_units', 'total_tokens', 'total_units', 'cost', 'cost_currency', 'response_time', 'status_code',
-  'response_status_code', 'is_success', 'request_url', 'request_method', 'cache_status', 'cache_type', 'stream_mode',
-  'retry_success_count', 'mode', 'virtual_key', 'runtime', 'runtime_version', 'sdk_version', 'config', 'prompt_slug',
-  'prompt_version_id', 'metadata', 'span_id', 'parent_span_id', 'span_name', 'request.body', 'response.body',
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_org',
+  'ai_model',
+  'request_tokens',
+  'req_units',
+  'response_tokens',
+  'res_units',
+  'total_tokens',
+  'total_units',
+  'cost',
+  'cost_currency',
+  'response_time',
+  'status_code',
+  'response_status_code',
+  'is_success',
+  'request_url',
+  'request_method',
+  'cache_status',
+  'cache_type',
+  'stream_mode',
+  'retry_success_count',
+  'mode',
+  'virtual_key',
+  'runtime',
+  'runtime_version',
+  'sdk_version',
+  'config',
+  'prompt_slug',
+  'prompt_version_id',
+  'metadata',
+  'span_id',
+  'parent_span_id',
+  'span_name',
+  'request.body',
+  'response.body',
 ];
 const ALIASES: [string, string][] = [
-  ['ai_provider', 'ai_org'], ['request_tokens', 'req_units'], ['response_tokens', 'res_units'], ['total_tokens', 'total_units'],
-  ['status_code', 'response_status_code'], ['request', 'request.body'], ['response', 'response.body'],
+  ['ai_provider', 'ai_org'],
+  ['request_tokens', 'req_units'],
+  ['response_tokens', 'res_units'],
+  ['total_tokens', 'total_units'],
+  ['status_code', 'response_status_code'],
+  ['request', 'request.body'],
+  ['response', 'response.body'],
 ];
 
 const FULL_META = {
-  trace_id: 'tr-full', span_id: 'sp-2', parent_span_id: 'sp-1', span_name: 'chat', prompt_slug: 'pp-welcome', prompt_version_id: '3',
-  config: 'pc-main', virtual_key: 'vk-openai', cache_status: 'MISS', cache_type: 'SIMPLE', stream_mode: 'false', mode: 'FALLBACK',
-  runtime: 'node', runtime_version: '20.19.0', sdk_version: '3.1.0', retry_success_count: 2, cost: 0.75, cost_currency: 'usd',
-  _user: 'u-1', 'team.name': 'search', $tier: 'gold',
+  trace_id: 'tr-full',
+  span_id: 'sp-2',
+  parent_span_id: 'sp-1',
+  span_name: 'chat',
+  prompt_slug: 'pp-welcome',
+  prompt_version_id: '3',
+  config: 'pc-main',
+  virtual_key: 'vk-openai',
+  cache_status: 'MISS',
+  cache_type: 'SIMPLE',
+  stream_mode: 'false',
+  mode: 'FALLBACK',
+  runtime: 'node',
+  runtime_version: '20.19.0',
+  sdk_version: '3.1.0',
+  retry_success_count: 2,
+  cost: 0.75,
+  cost_currency: 'usd',
+  _user: 'u-1',
+  'team.name': 'search',
+  $tier: 'gold',
 };
 const trickyRequest = {
   model: 'gpt-4o',
@@ -60,31 +149,75 @@ describe('log exports: fields, filters, limits and formats', () => {
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     const names = Object.keys(SPECS);
-    const got = await seedLogs(s, names.map((n) => toLog(SPECS[n]!)), { workspace: WS });
+    const got = await seedLogs(
+      s,
+      names.map((n) => toLog(SPECS[n]!)),
+      { workspace: WS },
+    );
     names.forEach((n, i) => idOf.set(n, got[i]!));
     // The same log as `a` in another workspace: never exported from WS.
     await seedLogs(s, [toLog(SPECS.a!)], { workspace: 'ws-content-other' });
-    const full = chatLog({ created_at: at(-100), request: { url: 'https://api.openai.com/v1/chat/completions', method: 'post', body: trickyRequest }, metadata: FULL_META });
-    const failed = chatLog({ created_at: at(-200), response: { status: 503, body: { error: { message: 'overloaded' } } }, metadata: { trace_id: 'tr-failed' } });
+    const full = chatLog({
+      created_at: at(-100),
+      request: { url: 'https://api.openai.com/v1/chat/completions', method: 'post', body: trickyRequest },
+      metadata: FULL_META,
+    });
+    const failed = chatLog({
+      created_at: at(-200),
+      response: { status: 503, body: { error: { message: 'overloaded' } } },
+      metadata: { trace_id: 'tr-failed' },
+    });
     [fullId, failedId] = (await seedLogs(s, [full, failed], { workspace: 'ws-fields' })) as [string, string];
   });
   afterAll(() => s.stop());
 
-  it('every field, by either generation of names, holds the log\'s values; aliases equal their current names', async () => {
+  it("every field, by either generation of names, holds the log's values; aliases equal their current names", async () => {
     const { rows } = await exportRows(s, { workspace_id: 'ws-fields', filters: { trace_id: 'tr-full' }, requested_data: ALL_FIELDS });
     expect(rows).toHaveLength(1);
     const row = rows[0];
     expect(Object.keys(row)).toEqual(ALL_FIELDS);
     const response = openAiChatResponse();
     expect(row).toEqual({
-      id: fullId, trace_id: 'tr-full', created_at: at(-100), request: trickyRequest, response, ai_provider: 'openai', ai_org: 'openai',
-      ai_model: 'gpt-4o', request_tokens: 1000, req_units: 1000, response_tokens: 500, res_units: 500, total_tokens: 1500, total_units: 1500,
-      cost: 0.75, cost_currency: 'USD', response_time: 842, status_code: 200, response_status_code: 200, is_success: true,
-      request_url: 'https://api.openai.com/v1/chat/completions', request_method: 'POST', cache_status: 'MISS', cache_type: 'SIMPLE',
-      stream_mode: false, retry_success_count: 2, mode: 'FALLBACK', virtual_key: 'vk-openai', runtime: 'node', runtime_version: '20.19.0',
-      sdk_version: '3.1.0', config: 'pc-main', prompt_slug: 'pp-welcome', prompt_version_id: '3',
+      id: fullId,
+      trace_id: 'tr-full',
+      created_at: at(-100),
+      request: trickyRequest,
+      response,
+      ai_provider: 'openai',
+      ai_org: 'openai',
+      ai_model: 'gpt-4o',
+      request_tokens: 1000,
+      req_units: 1000,
+      response_tokens: 500,
+      res_units: 500,
+      total_tokens: 1500,
+      total_units: 1500,
+      cost: 0.75,
+      cost_currency: 'USD',
+      response_time: 842,
+      status_code: 200,
+      response_status_code: 200,
+      is_success: true,
+      request_url: 'https://api.openai.com/v1/chat/completions',
+      request_method: 'POST',
+      cache_status: 'MISS',
+      cache_type: 'SIMPLE',
+      stream_mode: false,
+      retry_success_count: 2,
+      mode: 'FALLBACK',
+      virtual_key: 'vk-openai',
+      runtime: 'node',
+      runtime_version: '20.19.0',
+      sdk_version: '3.1.0',
+      config: 'pc-main',
+      prompt_slug: 'pp-welcome',
+      prompt_version_id: '3',
       metadata: Object.fromEntries(Object.entries(FULL_META).map(([k, v]) => [k, String(v)])),
-      span_id: 'sp-2', parent_span_id: 'sp-1', span_name: 'chat', 'request.body': trickyRequest, 'response.body': response,
+      span_id: 'sp-2',
+      parent_span_id: 'sp-1',
+      span_name: 'chat',
+      'request.body': trickyRequest,
+      'response.body': response,
     });
     for (const [current, older] of ALIASES) expect(row[older], older).toEqual(row[current]);
   });
@@ -94,8 +227,17 @@ describe('log exports: fields, filters, limits and formats', () => {
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0])).toEqual(ALL_FIELDS);
     expect(rows[0]).toMatchObject({
-      id: failedId, status_code: 503, response_status_code: 503, is_success: false, req_units: null, request_tokens: null,
-      total_units: null, cost: null, prompt_slug: null, span_id: null, metadata: { trace_id: 'tr-failed' },
+      id: failedId,
+      status_code: 503,
+      response_status_code: 503,
+      is_success: false,
+      req_units: null,
+      request_tokens: null,
+      total_units: null,
+      cost: null,
+      prompt_slug: null,
+      span_id: null,
+      metadata: { trace_id: 'tr-failed' },
       response: { error: { message: 'overloaded' } },
     });
   });
@@ -134,7 +276,10 @@ describe('log exports: fields, filters, limits and formats', () => {
     for (const [filters, names] of cases) {
       const r = await exportRows(s, inWs({ filters, requested_data: ['id'] }));
       expect(r.total, JSON.stringify(filters)).toBe(names.length);
-      expect(r.rows.map((x) => x.id), JSON.stringify(filters)).toEqual(ids(names));
+      expect(
+        r.rows.map((x) => x.id),
+        JSON.stringify(filters),
+      ).toEqual(ids(names));
     }
   });
 
@@ -151,7 +296,10 @@ describe('log exports: fields, filters, limits and formats', () => {
     for (const [filters, names] of cases) {
       const r = await exportRows(s, inWs({ filters, requested_data: ['id'] }));
       expect(r.total, JSON.stringify(filters)).toBe(names.length);
-      expect(r.rows.map((x) => x.id), JSON.stringify(filters)).toEqual([...names].map((n) => idOf.get(n)));
+      expect(
+        r.rows.map((x) => x.id),
+        JSON.stringify(filters),
+      ).toEqual([...names].map((n) => idOf.get(n)));
     }
   });
 

@@ -18,7 +18,10 @@ describe('signed download links and the file route', () => {
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     // 400 rows of ~0.9 KB: a file of two GridFS chunks (255 KiB each).
-    await seedLogs(s, Array.from({ length: 400 }, (_, i) => chatLog({ metadata: { n: i } })));
+    await seedLogs(
+      s,
+      Array.from({ length: 400 }, (_, i) => chatLog({ metadata: { n: i } })),
+    );
     ({ id: exportId } = await exportRows(s, { filters: {}, requested_data: FIELDS }));
     link = (await exportCall(s, 'GET', `/${exportId}/download`)).body.signed_url;
     const res = await fetchFile(link);
@@ -138,7 +141,7 @@ describe('workspace isolation and the logs.export scope', () => {
   });
   afterAll(() => s.stop());
 
-  it('another workspace\'s key gets 404 on get, update, start, cancel and download, and does not list it', async () => {
+  it("another workspace's key gets 404 on get, update, start, cancel and download, and does not list it", async () => {
     const k = theirs.key;
     expect((await exportCall(s, 'GET', `/${id}`, { key: k })).status).toBe(404);
     expect((await exportCall(s, 'PUT', `/${id}`, { key: k, body: { requested_data: ['id', 'cost'] } })).status).toBe(404);

@@ -52,14 +52,30 @@ describe('log exports: lifecycle through REST and the SDK', () => {
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     ({ key, id: keyId } = await createKey(s.url, { workspace: WS, scopes: ['logs.write', 'logs.export'] }));
-    const structured = chatLog({ created_at: at(5), request: { url: 'https://api.openai.com/v1/chat/completions', body: structuredRequest }, response: { status: 200, body: structuredResponse } });
-    const ids = await seedLogs(s, [chatLog({ created_at: at(1) }), chatLog({ created_at: at(2) }), chatLog({ created_at: at(3) }), chatLog({ created_at: at(4) }), structured, claudeLog(6), claudeLog(7)], { key });
+    const structured = chatLog({
+      created_at: at(5),
+      request: { url: 'https://api.openai.com/v1/chat/completions', body: structuredRequest },
+      response: { status: 200, body: structuredResponse },
+    });
+    const ids = await seedLogs(
+      s,
+      [
+        chatLog({ created_at: at(1) }),
+        chatLog({ created_at: at(2) }),
+        chatLog({ created_at: at(3) }),
+        chatLog({ created_at: at(4) }),
+        structured,
+        claudeLog(6),
+        claudeLog(7),
+      ],
+      { key },
+    );
     gptIds = ids.slice(0, 5).reverse();
     await seedLogs(s, [chatLog(), chatLog()], { workspace: 'ws-elsewhere' });
   });
   afterAll(() => s.stop());
 
-  it('create answers {id, total, object} with total = the logs matching now, in the key\'s workspace only', async () => {
+  it("create answers {id, total, object} with total = the logs matching now, in the key's workspace only", async () => {
     const gpt = await exportCall(s, 'POST', '', { key, body: { filters: { ai_model: 'gpt-4o' }, requested_data: ['id'] } });
     expect(gpt.status).toBe(200);
     expect(gpt.body).toEqual({ id: expect.stringMatching(/\S/), total: 5, object: 'export' });
@@ -74,7 +90,7 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     expect((await getExport(s, first.id)).total_records).toBe(0);
   });
 
-  it('list answers {object, total, data} newest first, with only the workspace\'s exports', async () => {
+  it("list answers {object, total, data} newest first, with only the workspace's exports", async () => {
     await createExport(s, { workspace_id: 'ws-other', filters: {}, requested_data: ['id'], description: 'not yours' });
     const made: string[] = [];
     for (const description of ['first', 'second', 'third']) {
@@ -97,8 +113,17 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     const { id } = await createExport(s, { description: 'April audit', filters, requested_data: FIELDS }, key);
     const e = await getExport(s, id, key);
     expect(e).toMatchObject({
-      id, workspace_id: WS, filters, requested_data: FIELDS, status: 'draft', description: 'April audit', created_by: keyId,
-      total_records: 5, progress: 0, object: 'export', organisation_id: expect.stringMatching(/\S/),
+      id,
+      workspace_id: WS,
+      filters,
+      requested_data: FIELDS,
+      status: 'draft',
+      description: 'April audit',
+      created_by: keyId,
+      total_records: 5,
+      progress: 0,
+      object: 'export',
+      organisation_id: expect.stringMatching(/\S/),
     });
     for (const k of ['created_at', 'last_updated_at']) {
       expect(Date.parse(e[k])).toBeGreaterThanOrEqual(started - 1000);
@@ -139,7 +164,13 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     expect(rows[1]).toMatchObject({ created_at: at(4), total_tokens: 1500 });
 
     // Each /download issues a fresh link (expiry has one-second resolution); the old one keeps working.
-    const again = await until('a fresh link', () => exportCall(s, 'GET', `/${id}/download`, { key }), (r) => r.body.signed_url !== link.signed_url, 3000, 100);
+    const again = await until(
+      'a fresh link',
+      () => exportCall(s, 'GET', `/${id}/download`, { key }),
+      (r) => r.body.signed_url !== link.signed_url,
+      3000,
+      100,
+    );
     expect(again.status).toBe(200);
     expect(Date.parse(again.body.expires_at)).toBeGreaterThan(Date.parse(link.expires_at));
     for (const url of [link.signed_url, again.body.signed_url]) {
@@ -163,7 +194,11 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     const updated = await client.logs.exports.update({ exportId, filters: { ai_model: 'gpt-4o', page_size: 3 }, requestedData: ['id', 'req_units', 'ai_org'] });
     expect(updated).toMatchObject({ id: exportId, total: 3, object: 'export' });
     expect(await client.logs.exports.start({ exportId })).toMatchObject({ message: expect.any(String), object: 'export' });
-    const done = await until('sdk export to finish', () => client.logs.exports.retrieve({ exportId }), (e) => e.status === 'success' || e.status === 'failed');
+    const done = await until(
+      'sdk export to finish',
+      () => client.logs.exports.retrieve({ exportId }),
+      (e) => e.status === 'success' || e.status === 'failed',
+    );
     expect(done.status).toBe('success');
 
     const link = await client.logs.exports.download({ exportId });

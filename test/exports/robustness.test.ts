@@ -1,7 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExport, downloadExport, exportCall, fileText, getExport, gridFsFor, parseJsonl, seedLogs, startExport, until, waitForStatus } from '../helpers/exports.js';
+import {
+  createExport,
+  downloadExport,
+  exportCall,
+  fileText,
+  getExport,
+  gridFsFor,
+  parseJsonl,
+  seedLogs,
+  startExport,
+  until,
+  waitForStatus,
+} from '../helpers/exports.js';
 import { startTestServer, testEnv, type TestServer } from '../helpers/server.js';
 import { chatLog } from '../logs/fixtures.js';
 
@@ -54,7 +66,12 @@ describe('cancel mid-run', () => {
     expect((await getExport(s, id)).status).toBe('stopped');
 
     const cancelledAt = Date.now();
-    await until('the job to notice the cancel', () => finishedJob(s, id), (j) => j !== null, 10_000);
+    await until(
+      'the job to notice the cancel',
+      () => finishedJob(s, id),
+      (j) => j !== null,
+      10_000,
+    );
     expect(Date.now() - cancelledAt).toBeLessThan(5000);
     expect(await gridFsFor(s, id)).toEqual({ files: [], chunks: 0 });
     const after = await getExport(s, id);
@@ -81,10 +98,23 @@ describe('several exports at once', () => {
 
   it('exports started together each end success with their own complete, downloadable file', async () => {
     const models = Array.from({ length: 24 }, (_, i) => `ft:gpt-4o-mini:acme:v${i + 1}`);
-    await seedLogs(s, models.flatMap((model, i) => Array.from({ length: (i % 3) + 1 }, () => chatLog({ request: { url: 'https://api.openai.com/v1/chat/completions', body: { model, messages: [] } } }))));
-    const ids = await Promise.all(models.map(async (model) => (await createExport(s, { filters: { ai_model: model }, requested_data: ['id', 'ai_model'] })).id));
+    await seedLogs(
+      s,
+      models.flatMap((model, i) =>
+        Array.from({ length: (i % 3) + 1 }, () => chatLog({ request: { url: 'https://api.openai.com/v1/chat/completions', body: { model, messages: [] } } })),
+      ),
+    );
+    const ids = await Promise.all(
+      models.map(async (model) => (await createExport(s, { filters: { ai_model: model }, requested_data: ['id', 'ai_model'] })).id),
+    );
     await Promise.all(ids.map((id) => startExport(s, id)));
-    await until('every export to finish', () => Promise.all(ids.map((id) => getExport(s, id))), (all) => all.every((e) => e.status !== 'in_progress'), 40_000, 200);
+    await until(
+      'every export to finish',
+      () => Promise.all(ids.map((id) => getExport(s, id))),
+      (all) => all.every((e) => e.status !== 'in_progress'),
+      40_000,
+      200,
+    );
     // One line per export, so a failure shows every broken one at once.
     const outcomes = await Promise.all(
       ids.map(async (id, i) => {

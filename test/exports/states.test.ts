@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExport, downloadExport, exportCall, exportRows, fileText, getExport, parseJsonl, seedLogs, startExport, waitForStatus } from '../helpers/exports.js';
+import {
+  createExport,
+  downloadExport,
+  exportCall,
+  exportRows,
+  fileText,
+  getExport,
+  parseJsonl,
+  seedLogs,
+  startExport,
+  waitForStatus,
+} from '../helpers/exports.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
 
@@ -87,7 +98,13 @@ describe('export state machine on one server', () => {
     const put = await exportCall(s, 'PUT', `/${id}`, { body: { filters: { ai_model: 'gpt-4o-mini' }, requested_data: ['id', 'ai_model'] } });
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ id, total: 2, object: 'export' });
-    expect(await getExport(s, id)).toMatchObject({ status: 'draft', filters: { ai_model: 'gpt-4o-mini' }, requested_data: ['id', 'ai_model'], total_records: 2, description: 'before' });
+    expect(await getExport(s, id)).toMatchObject({
+      status: 'draft',
+      filters: { ai_model: 'gpt-4o-mini' },
+      requested_data: ['id', 'ai_model'],
+      total_records: 2,
+      description: 'before',
+    });
 
     // requested_data alone keeps the filters.
     const second = await exportCall(s, 'PUT', `/${id}`, { body: { requested_data: ['ai_model', 'id'] } });
@@ -99,7 +116,10 @@ describe('export state machine on one server', () => {
   });
 
   it('PUT that drops page_size / current_page from the filters exports every matching row', async () => {
-    const paged = [{ ai_model: 'gpt-4o', page_size: 2 }, { ai_model: 'gpt-4o', page_size: 2, current_page: 1 }];
+    const paged = [
+      { ai_model: 'gpt-4o', page_size: 2 },
+      { ai_model: 'gpt-4o', page_size: 2, current_page: 1 },
+    ];
     const replacement = [{ ai_model: 'gpt-4o' }, { ai_model: 'gpt-4o', page_size: 10 }];
     for (const [i, filters] of paged.entries()) {
       const { id, total } = await createExport(s, { filters, requested_data: ['id'] });
@@ -154,7 +174,10 @@ describe('export state machine on one server', () => {
     for (const [body, name] of cases) {
       const bad = await exportCall(s, 'POST', '', { body });
       expect(bad.status, JSON.stringify(body)).toBe(400);
-      expect(bad.body.error.details.map((d: { path: unknown[] }) => d.path[0]), JSON.stringify(body)).toEqual([name]);
+      expect(
+        bad.body.error.details.map((d: { path: unknown[] }) => d.path[0]),
+        JSON.stringify(body),
+      ).toEqual([name]);
     }
   });
 
@@ -171,7 +194,10 @@ describe('export state machine on one server', () => {
     for (const [filters, path] of cases) {
       const res = await exportCall(s, 'POST', '', { body: { filters, requested_data: ['id'] } });
       expect(res.status, JSON.stringify(filters)).toBe(400);
-      expect(res.body.error.details.map((d: { path: unknown }) => d.path), JSON.stringify(filters)).toContainEqual(path);
+      expect(
+        res.body.error.details.map((d: { path: unknown }) => d.path),
+        JSON.stringify(filters),
+      ).toContainEqual(path);
     }
     const { id } = await createExport(s, { filters: {}, requested_data: ['id'] });
     const put = await exportCall(s, 'PUT', `/${id}`, { body: { filters: { cost_max: -1 } } });

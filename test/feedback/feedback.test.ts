@@ -52,10 +52,18 @@ describe('feedback: POST /v1/feedback, PUT /v1/feedback/{id}, weighted feedback 
   it('weighted feedback filters exports, GraphQL and tRPC alike; logs without feedback never match a bound', async () => {
     const log = (trace_id: string) => chatLog({ metadata: { trace_id, batch: 'fbf' } });
     await ingest(s, [log('fb-f-hi'), log('fb-f-hi'), log('fb-f-lo'), log('fb-f-none')]);
-    await call(s.url, 'POST', '/v1/feedback', { body: [{ trace_id: 'fb-f-hi', value: 9 }, { trace_id: 'fb-f-lo', value: -9 }] });
+    await call(s.url, 'POST', '/v1/feedback', {
+      body: [
+        { trace_id: 'fb-f-hi', value: 9 },
+        { trace_id: 'fb-f-lo', value: -9 },
+      ],
+    });
     expect(await exportTotal(s, { weighted_feedback_min: 5, metadata: { batch: 'fbf' } })).toBe(2);
     expect(await exportTotal(s, { weighted_feedback_max: 0, metadata: { batch: 'fbf' } })).toBe(1);
-    const g = await gql(s.url, '{ logs(filter: { minWeightedFeedback: 5, traceId: ["fb-f-hi", "fb-f-none"] }) { totalCount edges { node { weightedFeedback } } } }');
+    const g = await gql(
+      s.url,
+      '{ logs(filter: { minWeightedFeedback: 5, traceId: ["fb-f-hi", "fb-f-none"] }) { totalCount edges { node { weightedFeedback } } } }',
+    );
     expect(g.body.data.logs.totalCount).toBe(2);
     expect(g.body.data.logs.edges.map((e: any) => e.node.weightedFeedback)).toEqual([9, 9]);
     const t = await trpc(s.url).logs.list.query({ filter: { maxWeightedFeedback: -1, metadata: { batch: 'fbf' } } });
@@ -79,9 +87,17 @@ describe('feedback: POST /v1/feedback, PUT /v1/feedback/{id}, weighted feedback 
   });
 
   it('rejects bad input with the field path and stores nothing; needs logs.write; other workspaces see 404', async () => {
-    const bad = await call(s.url, 'POST', '/v1/feedback', { body: [{ trace_id: 'fb-bad', value: 1 }, { value: 1, weight: 2 }] });
+    const bad = await call(s.url, 'POST', '/v1/feedback', {
+      body: [
+        { trace_id: 'fb-bad', value: 1 },
+        { value: 1, weight: 2 },
+      ],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: any) => d.path)).toEqual([[1, 'trace_id'], [1, 'weight']]);
+    expect(bad.body.error.details.map((d: any) => d.path)).toEqual([
+      [1, 'trace_id'],
+      [1, 'weight'],
+    ]);
     expect(await s.app.database.db.collection('feedback').countDocuments({ trace_id: 'fb-bad' })).toBe(0);
 
     const reader = await createKey(s.url, { workspace: 'default', scopes: ['logs.list'] });

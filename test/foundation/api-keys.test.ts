@@ -19,7 +19,14 @@ describe('API keys', () => {
 
     const got = await call(s.url, 'GET', `/v1/api-keys/${created.body.id}`);
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ id: created.body.id, name: 'ingest', type: 'workspace-service', workspace_id: 'ws-life', scopes: ['logs.write', 'completions.write'], object: 'api-key' });
+    expect(got.body).toMatchObject({
+      id: created.body.id,
+      name: 'ingest',
+      type: 'workspace-service',
+      workspace_id: 'ws-life',
+      scopes: ['logs.write', 'completions.write'],
+      object: 'api-key',
+    });
     expect(got.body.key).toBeUndefined();
     expect(JSON.stringify(got.body)).not.toContain(created.body.key);
 

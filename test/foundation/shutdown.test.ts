@@ -29,7 +29,13 @@ describe('graceful shutdown', () => {
     // A request whose body is still arriving when the signal lands.
     const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
-        { host: url.hostname, port: url.port, path: '/v1/api-keys/workspace/service', method: 'POST', headers: { 'content-type': 'application/json', 'x-portkey-api-key': testEnv().ROOT_API_KEY! } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/v1/api-keys/workspace/service',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-portkey-api-key': testEnv().ROOT_API_KEY! },
+        },
         (res) => {
           let body = '';
           res.on('data', (c) => (body += c));

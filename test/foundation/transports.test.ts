@@ -43,7 +43,9 @@ describe('GraphQL and tRPC are wired with authentication', () => {
       createTRPCClient<AppRouter>({ links: [httpLink({ url: `${s.url}/trpc`, headers: key ? { 'x-portkey-api-key': key } : {} })] });
     const me = await client(wsKey).viewer.whoami.query();
     expect(me).toMatchObject({ kind: 'workspace', workspaceId: 'ws-t' });
-    const err = await client().viewer.whoami.query().catch((e: unknown) => e);
+    const err = await client()
+      .viewer.whoami.query()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
     expect((err as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
   });

@@ -26,10 +26,30 @@ describe('x-portkey-workspace-id', () => {
   it('scopes OTLP spans', async () => {
     const traceId = '5b8efff798038103d269b633813fc60c';
     const body = {
-      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId: 'eee19b7ec3c1b174', name: 'chat gpt-4o', kind: 3, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000' }] }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId,
+                  spanId: 'eee19b7ec3c1b174',
+                  name: 'chat gpt-4o',
+                  kind: 3,
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000001000000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
     };
     expect((await call(s.url, 'POST', '/v1/traces', { ...inWs('ws-header-otlp'), body })).status).toBe(200);
-    const found = await call(s.url, 'POST', '/graphql', { ...inWs('ignored-by-graphql'), body: { query: `{ trace(traceId: "${traceId}", workspaceId: "ws-header-otlp") { spans { workspaceId } } }` } });
+    const found = await call(s.url, 'POST', '/graphql', {
+      ...inWs('ignored-by-graphql'),
+      body: { query: `{ trace(traceId: "${traceId}", workspaceId: "ws-header-otlp") { spans { workspaceId } } }` },
+    });
     expect(found.body.data.trace.spans).toEqual([{ workspaceId: 'ws-header-otlp' }]);
   });
 

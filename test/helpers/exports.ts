@@ -9,8 +9,19 @@ type Base = Pick<TestServer, 'url'>;
 
 /** The seed's example selection (13 common fields). */
 export const COMMON_FIELDS = [
-  'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model',
-  'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code',
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'response_time',
+  'status_code',
 ];
 
 /** Polls `read` every `everyMs` until `done` holds; fails with the last value after `timeoutMs`. */
@@ -49,7 +60,12 @@ export async function startExport(s: Base, id: string, key?: Key): Promise<void>
 /** Waits until the export reaches one of `statuses` (bounded). */
 export function waitForStatus(s: Base, id: string, statuses: string | string[], opts: { key?: Key; timeoutMs?: number } = {}): Promise<any> {
   const want = Array.isArray(statuses) ? statuses : [statuses];
-  return until(`export ${id} to be ${want.join('/')}`, () => getExport(s, id, opts.key), (e) => want.includes(e.status), opts.timeoutMs ?? 20_000);
+  return until(
+    `export ${id} to be ${want.join('/')}`,
+    () => getExport(s, id, opts.key),
+    (e) => want.includes(e.status),
+    opts.timeoutMs ?? 20_000,
+  );
 }
 
 export interface FileResponse {
@@ -64,7 +80,11 @@ export async function fetchFile(url: string, headers: Record<string, string> = {
 }
 
 /** Asks for a fresh signed link and fetches the file with it (no API key). */
-export async function downloadExport(s: Base, id: string, key?: Key): Promise<{ link: { signed_url: string; url: string; expires_at: string }; file: FileResponse }> {
+export async function downloadExport(
+  s: Base,
+  id: string,
+  key?: Key,
+): Promise<{ link: { signed_url: string; url: string; expires_at: string }; file: FileResponse }> {
   const res = await exportCall(s, 'GET', `/${id}/download`, { key });
   if (res.status !== 200) throw new Error(`download link failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { link: res.body, file: await fetchFile(res.body.signed_url) };
@@ -79,7 +99,10 @@ export function fileText(bytes: Buffer): string {
 export function parseJsonl(text: string): any[] {
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('JSONL file does not end with a line break');
-  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 export { parseCsv } from './csv.js';

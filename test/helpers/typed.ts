@@ -17,9 +17,33 @@ export const at = minutesAfter(T0);
 const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
 /** Ten logs; g, h and i share one created_at so the id tie-break is exercised (and a page boundary falls inside it). */
 export const SPECS: Record<string, Spec> = {
-  a: { at: 0, model: 'gpt-4o', provider: 'openai', status: 200, cost: 0.75, usage: [1000, 500], meta: { env: 'prod', team: 'search', trace_id: 'tr-typed-1', prompt_slug: 'greet' } },
-  b: { at: 10, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.05, usage: [200, 100], meta: { env: 'prod', team: 'ads', trace_id: 'tr-typed-1' } },
-  c: { at: 20, model: 'claude-3-5-sonnet', provider: 'anthropic', status: 200, cost: 2.5, usage: [3000, 1000], meta: { env: 'dev', team: 'search', prompt_slug: 'summarise' } },
+  a: {
+    at: 0,
+    model: 'gpt-4o',
+    provider: 'openai',
+    status: 200,
+    cost: 0.75,
+    usage: [1000, 500],
+    meta: { env: 'prod', team: 'search', trace_id: 'tr-typed-1', prompt_slug: 'greet' },
+  },
+  b: {
+    at: 10,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    status: 200,
+    cost: 0.05,
+    usage: [200, 100],
+    meta: { env: 'prod', team: 'ads', trace_id: 'tr-typed-1' },
+  },
+  c: {
+    at: 20,
+    model: 'claude-3-5-sonnet',
+    provider: 'anthropic',
+    status: 200,
+    cost: 2.5,
+    usage: [3000, 1000],
+    meta: { env: 'dev', team: 'search', prompt_slug: 'summarise' },
+  },
   d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', team: 'search' } },
   e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
   f: { at: 50, model: 'gpt-4o', provider: 'azure-openai', status: 200, cost: 1, usage: [500, 500], meta: { env: 'dev', prompt_slug: 'greet' } },
@@ -81,7 +105,13 @@ export async function gqlOk<T = any>(base: string, query: string, variables?: Re
 export async function gqlError(base: string, query: string, variables?: Record<string, unknown>, key: string | null = ROOT_KEY) {
   const res = await gql(base, query, variables, key);
   const err = res.body.errors?.[0];
-  return { status: res.status, data: res.body.data, error: err, code: err?.extensions?.code, details: err?.extensions?.details as { path?: (string | number)[]; message: string }[] | undefined };
+  return {
+    status: res.status,
+    data: res.body.data,
+    error: err,
+    code: err?.extensions?.code,
+    details: err?.extensions?.details as { path?: (string | number)[]; message: string }[] | undefined,
+  };
 }
 
 export function trpc(base: string, key: string | null = ROOT_KEY) {
@@ -161,6 +191,12 @@ export async function downloadJsonl(url: string): Promise<{ status: number; cont
   const text = await res.text();
   if (res.status !== 200) return { status: res.status, contentType: res.headers.get('content-type'), rows: [] };
   if (text !== '' && !text.endsWith('\n')) throw new Error('JSONL file does not end with a line break');
-  const rows = text === '' ? [] : text.slice(0, -1).split('\n').map((l) => JSON.parse(l));
+  const rows =
+    text === ''
+      ? []
+      : text
+          .slice(0, -1)
+          .split('\n')
+          .map((l) => JSON.parse(l));
   return { status: res.status, contentType: res.headers.get('content-type'), rows };
 }

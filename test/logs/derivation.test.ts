@@ -19,22 +19,45 @@ const SHAPES: { name: string; log: LogBody; expected: Record<string, unknown>; c
   },
   {
     name: 'OpenAI Responses API',
-    log: log('https://api.openai.com/v1/responses', { model: 'gpt-4.1-mini', input: 'Write a haiku about the tide.' }, {
-      id: 'resp_67ccd2bed1ec8190b14f964abc054267',
-      object: 'response',
-      created_at: 1741476542,
-      status: 'completed',
-      model: 'gpt-4.1-mini-2025-04-14',
-      output: [{ type: 'message', id: 'msg_67ccd2bf17f0', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Moon pulls the water / ...', annotations: [] }] }],
-      usage: { input_tokens: 36, input_tokens_details: { cached_tokens: 0 }, output_tokens: 87, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 123 },
-    }),
+    log: log(
+      'https://api.openai.com/v1/responses',
+      { model: 'gpt-4.1-mini', input: 'Write a haiku about the tide.' },
+      {
+        id: 'resp_67ccd2bed1ec8190b14f964abc054267',
+        object: 'response',
+        created_at: 1741476542,
+        status: 'completed',
+        model: 'gpt-4.1-mini-2025-04-14',
+        output: [
+          {
+            type: 'message',
+            id: 'msg_67ccd2bf17f0',
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'output_text', text: 'Moon pulls the water / ...', annotations: [] }],
+          },
+        ],
+        usage: {
+          input_tokens: 36,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: 87,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: 123,
+        },
+      },
+    ),
     expected: { ai_org: 'openai', ai_model: 'gpt-4.1-mini', req_units: 36, res_units: 87, total_units: 123 },
   },
   {
     name: 'Anthropic messages (cache reads count as input)',
     log: log(
       'https://api.anthropic.com/v1/messages',
-      { model: 'claude-3-5-sonnet-20241022', max_tokens: 1024, system: 'You review pull requests.', messages: [{ role: 'user', content: 'Review this diff: ...' }] },
+      {
+        model: 'claude-3-5-sonnet-20241022',
+        max_tokens: 1024,
+        system: 'You review pull requests.',
+        messages: [{ role: 'user', content: 'Review this diff: ...' }],
+      },
       {
         id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
         type: 'message',
@@ -95,15 +118,19 @@ const SHAPES: { name: string; log: LogBody; expected: Record<string, unknown>; c
   },
   {
     name: 'OpenAI embeddings (no output tokens)',
-    log: log('https://api.openai.com/v1/embeddings', { model: 'text-embedding-3-small', input: ['refund policy', 'shipping times'] }, {
-      object: 'list',
-      data: [
-        { object: 'embedding', index: 0, embedding: [0.0023064255, -0.009327292, 0.015797347] },
-        { object: 'embedding', index: 1, embedding: [-0.0028842222, 0.012117008, -0.0087312] },
-      ],
-      model: 'text-embedding-3-small',
-      usage: { prompt_tokens: 16, total_tokens: 16 },
-    }),
+    log: log(
+      'https://api.openai.com/v1/embeddings',
+      { model: 'text-embedding-3-small', input: ['refund policy', 'shipping times'] },
+      {
+        object: 'list',
+        data: [
+          { object: 'embedding', index: 0, embedding: [0.0023064255, -0.009327292, 0.015797347] },
+          { object: 'embedding', index: 1, embedding: [-0.0028842222, 0.012117008, -0.0087312] },
+        ],
+        model: 'text-embedding-3-small',
+        usage: { prompt_tokens: 16, total_tokens: 16 },
+      },
+    ),
     expected: { ai_org: 'openai', ai_model: 'text-embedding-3-small', req_units: 16, res_units: 0, total_units: 16 },
   },
 ];
@@ -135,7 +162,10 @@ describe('derived metrics', () => {
   }
 
   it('all shapes in one batch derive the same figures as one by one', async () => {
-    const ids = await ingest(s, SHAPES.map((x) => x.log));
+    const ids = await ingest(
+      s,
+      SHAPES.map((x) => x.log),
+    );
     for (const [i, id] of ids.entries()) {
       expect((await getLog(s, id)).body.metrics).toMatchObject(SHAPES[i]!.expected);
     }
@@ -193,17 +223,37 @@ describe('derived metrics', () => {
 
   it("the documentation's sample log: provider and model from metadata, span fields, no tokens", async () => {
     const sample = {
-      request: { url: 'https://api.someprovider.com/model/generate', method: 'POST', headers: { 'Content-Type': 'application/json' }, body: { prompt: 'What is AI?' } },
-      response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { response: 'AI stands for Artificial Intelligence...' }, response_time: 123 },
+      request: {
+        url: 'https://api.someprovider.com/model/generate',
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: { prompt: 'What is AI?' },
+      },
+      response: {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: { response: 'AI stands for Artificial Intelligence...' },
+        response_time: 123,
+      },
       metadata: {
-        organisation_id: 'org123', user_id: 'usr456', model: 'text-embedding-ada-002', provider: 'azure-openai',
-        trace_id: 'trace123', span_id: 'span456', span_name: 'chat_completions',
+        organisation_id: 'org123',
+        user_id: 'usr456',
+        model: 'text-embedding-ada-002',
+        provider: 'azure-openai',
+        trace_id: 'trace123',
+        span_id: 'span456',
+        span_name: 'chat_completions',
       },
     };
     const m = await metricsOf(sample);
     expect(m).toMatchObject({
-      ai_org: 'azure-openai', ai_model: 'text-embedding-ada-002', response_time: 123, is_success: true,
-      trace_id: 'trace123', span_id: 'span456', span_name: 'chat_completions',
+      ai_org: 'azure-openai',
+      ai_model: 'text-embedding-ada-002',
+      response_time: 123,
+      is_success: true,
+      trace_id: 'trace123',
+      span_id: 'span456',
+      span_name: 'chat_completions',
     });
     expect(m.req_units).toBeUndefined();
     expect(m.cost).toBeUndefined();
@@ -214,7 +264,9 @@ describe('derived metrics', () => {
 
     it('from the URL host when not given', async () => {
       expect((await metricsOf(log('https://api.anthropic.com/v1/messages', {}, {}))).ai_org).toBe('anthropic');
-      expect((await metricsOf(log('https://my-res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01', {}, {}))).ai_org).toBe('azure-openai');
+      expect((await metricsOf(log('https://my-res.openai.azure.com/openai/deployments/gpt4o/chat/completions?api-version=2024-06-01', {}, {}))).ai_org).toBe(
+        'azure-openai',
+      );
       expect((await metricsOf(log(proxy, {}, {}))).ai_org).toBeUndefined();
     });
 
@@ -239,7 +291,12 @@ describe('derived metrics', () => {
 
   it('status decides is_success; response time and metadata fields are copied', async () => {
     const failed = chatLog({ metadata: { prompt_slug: 'pp-welcome-email', config: 'pc-prod-routing', virtual_key: 'openai-prod-vk' } });
-    failed.response = { status: 500, headers: {}, body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } }, response_time: 30012 };
+    failed.response = {
+      status: 500,
+      headers: {},
+      body: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } },
+      response_time: 30012,
+    };
     const m = await metricsOf(failed);
     expect(m).toMatchObject({
       is_success: false,

@@ -5,7 +5,7 @@ import type { LogRepository } from '../../src/domain/logs/log-model.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { chatLog, ingest } from './fixtures.js';
+import { ingest } from './fixtures.js';
 import { updateStoredLog } from '../helpers/stored-logs.js';
 
 const WS = 'ws-filters';
@@ -13,18 +13,47 @@ const OTHER = 'ws-other';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const at = minutesAfter(T0);
 
-
 const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
 /** Ten logs in WS; g, h and i share one created_at so the id tie-break is exercised. */
 const SPECS: Record<string, Spec> = {
-  a: { at: 0, model: 'gpt-4o', provider: 'openai', status: 200, cost: 0.75, usage: [1000, 500],
-    meta: { env: 'prod', team: 'search', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' } },
-  b: { at: 10, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.05, usage: [200, 100], meta: { env: 'prod', team: 'ads', trace_id: 'tr-1', span_id: 'sp-2' } },
-  c: { at: 20, model: 'claude-3-5-sonnet', provider: 'anthropic', status: 200, cost: 2.5, usage: [3000, 1000],
-    meta: { env: 'dev', team: 'search', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' } },
+  a: {
+    at: 0,
+    model: 'gpt-4o',
+    provider: 'openai',
+    status: 200,
+    cost: 0.75,
+    usage: [1000, 500],
+    meta: { env: 'prod', team: 'search', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' },
+  },
+  b: {
+    at: 10,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    status: 200,
+    cost: 0.05,
+    usage: [200, 100],
+    meta: { env: 'prod', team: 'ads', trace_id: 'tr-1', span_id: 'sp-2' },
+  },
+  c: {
+    at: 20,
+    model: 'claude-3-5-sonnet',
+    provider: 'anthropic',
+    status: 200,
+    cost: 2.5,
+    usage: [3000, 1000],
+    meta: { env: 'dev', team: 'search', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' },
+  },
   d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', team: 'search', virtual_key: 'vk-openai' } },
   e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
-  f: { at: 50, model: 'gpt-4o', provider: 'azure-openai', status: 200, cost: 1, usage: [500, 500], meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' } },
+  f: {
+    at: 50,
+    model: 'gpt-4o',
+    provider: 'azure-openai',
+    status: 200,
+    cost: 1,
+    usage: [500, 500],
+    meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' },
+  },
   g: tie,
   h: tie,
   i: tie,
@@ -61,7 +90,11 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
   beforeAll(async () => {
     s = await startTestServer();
     repo = createLogRepository(s.app.database.db);
-    const ids = await ingest(s, ALL.map((n) => toLog(SPECS[n]!)), { query: `?workspace_id=${WS}` });
+    const ids = await ingest(
+      s,
+      ALL.map((n) => toLog(SPECS[n]!)),
+      { query: `?workspace_id=${WS}` },
+    );
     ids.forEach((id, i) => {
       idOf.set(ALL[i]!, id);
       nameOf.set(id, ALL[i]!);
@@ -69,7 +102,11 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
     const [x] = await ingest(s, [toLog(X)], { query: `?workspace_id=${OTHER}` });
     nameOf.set(x!, 'x');
     // Ingestion does not record feedback yet; set the stored field directly to cover the filter where it exists.
-    for (const [name, score] of [['a', 4], ['c', -1], ['f', 2]] as const) {
+    for (const [name, score] of [
+      ['a', 4],
+      ['c', -1],
+      ['f', 2],
+    ] as const) {
       await updateStoredLog(s.app.database.db, idOf.get(name)!, { $set: { weighted_feedback: score } });
     }
   });
@@ -96,7 +133,15 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
       [{ provider: 'anthropic' }, ['c', 'e']],
       [{ provider: ['OpenAI'] }, ['a', 'b', 'd', 'g', 'h', 'i']],
       [{ providerModel: [{ provider: 'openai', model: 'gpt-4o' }] }, ['a', 'd']],
-      [{ providerModel: [{ provider: 'azure-openai', model: 'gpt-4o' }, { provider: 'anthropic', model: 'claude-3-haiku' }] }, ['e', 'f']],
+      [
+        {
+          providerModel: [
+            { provider: 'azure-openai', model: 'gpt-4o' },
+            { provider: 'anthropic', model: 'claude-3-haiku' },
+          ],
+        },
+        ['e', 'f'],
+      ],
       [{ statusCode: 429 }, ['d']],
       [{ statusCode: [400, 500] }, ['e', 'j']],
       [{ isSuccess: true }, ['a', 'b', 'c', 'f', 'g', 'h', 'i']],
@@ -133,7 +178,10 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
   it('keys combine with AND, including metadata and provider/model pairs', async () => {
     expect(await domain({ model: 'gpt-4o', isSuccess: true, metadata: { env: 'prod' } })).toEqual(['a']);
     expect(await domain({ provider: 'openai', from: at(10), maxCost: 0.1, statusCode: 200 })).toEqual(ordered(['b', 'g', 'h', 'i']));
-    const pairs = [{ provider: 'openai', model: 'gpt-4o' }, { provider: 'openai', model: 'gpt-4o-mini' }];
+    const pairs = [
+      { provider: 'openai', model: 'gpt-4o' },
+      { provider: 'openai', model: 'gpt-4o-mini' },
+    ];
     expect(await domain({ providerModel: pairs, metadata: { team: 'search' } })).toEqual(ordered(['a', 'd']));
     expect(await domain({ providerModel: pairs, traceId: 'tr-1', minTokens: 1000 })).toEqual(['a']);
   });
@@ -224,7 +272,12 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
   });
 
   it('listMatching applies the filter, including provider/model pairs, on every page', async () => {
-    const filter = parseLogFilter({ providerModel: [{ provider: 'openai', model: 'gpt-4o-mini' }, { provider: 'azure-openai', model: 'gpt-4o' }] });
+    const filter = parseLogFilter({
+      providerModel: [
+        { provider: 'openai', model: 'gpt-4o-mini' },
+        { provider: 'azure-openai', model: 'gpt-4o' },
+      ],
+    });
     const first = await repo.listMatching(WS, filter, { first: 2 });
     const last = first.at(-1)!;
     const second = await repo.listMatching(WS, filter, { first: 2, after: { createdAt: last.createdAt, id: last.id } });

@@ -39,7 +39,9 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     const requestBody = structuredRequest();
     const responseBody = {
       ...openAiChatResponse('gpt-4o-2024-08-06', { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 }),
-      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"address.street":"221B Baker Street","address.postcode":"NW1 6XE"}' } }],
+      choices: [
+        { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"address.street":"221B Baker Street","address.postcode":"NW1 6XE"}' } },
+      ],
       // Keys and values FerretDB refuses as document fields: dots, leading $, nested arrays.
       'x.trace': { $meta: { 'nested.key': [1, 2.5, null, true, 'é✓', [[0.12, -0.5], []]] } },
     };
@@ -81,7 +83,10 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
 
   it('a batch answers the ids in input order, each retrievable', async () => {
     const users = ['alice', 'bob', 'carol', 'dave'];
-    const res = await postLogs(s, users.map((u) => chatLog({ metadata: { _user: u } })));
+    const res = await postLogs(
+      s,
+      users.map((u) => chatLog({ metadata: { _user: u } })),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, data: { log_ids: expect.any(Array) } });
     const ids: string[] = res.body.data.log_ids;
@@ -149,7 +154,12 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     log.response.headers = { 'content-type': 'application/json', 'set-cookie': `session=${secret}; HttpOnly` };
     const [id] = await ingest(s, log);
     const got = await getLog(s, id!);
-    expect(got.body.request.headers).toEqual({ 'content-type': 'application/json', Authorization: '[redacted]', 'x-api-key': '[redacted]', 'OpenAI-Organization': 'org-42' });
+    expect(got.body.request.headers).toEqual({
+      'content-type': 'application/json',
+      Authorization: '[redacted]',
+      'x-api-key': '[redacted]',
+      'OpenAI-Organization': 'org-42',
+    });
     expect(got.body.response.headers['set-cookie']).toBe('[redacted]');
     expect(JSON.stringify(got.body)).not.toContain(secret);
     const doc = await findStoredLog(s.app.database.db, id!);
@@ -205,7 +215,12 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
       const batch = [chatLog({ id: 'never-stored-0' }), badStatus, noUrl, chatLog({ id: 'never-stored-3' })];
       const err = await expectRejected(400, () => postLogs(s, batch));
       const paths = err.details.map((d: { path: unknown[] }) => d.path);
-      expect(paths).toEqual(expect.arrayContaining([[1, 'response', 'status'], [2, 'request', 'url']]));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          [1, 'response', 'status'],
+          [2, 'request', 'url'],
+        ]),
+      );
       expect(paths).toHaveLength(2);
       expect(await countLogs(s, { client_id: { $in: ['never-stored-0', 'never-stored-3'] } })).toBe(0);
     });
@@ -222,7 +237,9 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     });
 
     it('malformed JSON, an empty array and non-object bodies: 400', async () => {
-      await expectRejected(400, () => call(s.url, 'POST', '/v1/logs', { raw: '[{"request": {"url": "https://api.openai.com"', headers: { 'content-type': 'application/json' } }));
+      await expectRejected(400, () =>
+        call(s.url, 'POST', '/v1/logs', { raw: '[{"request": {"url": "https://api.openai.com"', headers: { 'content-type': 'application/json' } }),
+      );
       await expectRejected(400, () => postLogs(s, []));
       await expectRejected(400, () => postLogs(s, 42));
       await expectRejected(400, () => postLogs(s, 'a log'));
@@ -253,7 +270,10 @@ describe('POST /v1/logs body limit', () => {
 
   it('413 for a body over MAX_BODY_BYTES, nothing stored; a small body still works', async () => {
     const big = chatLog();
-    (big.request.body as { messages: { role: string; content: string }[] }).messages.push({ role: 'user', content: 'Please summarise: '.padEnd(6000, 'lorem ipsum ') });
+    (big.request.body as { messages: { role: string; content: string }[] }).messages.push({
+      role: 'user',
+      content: 'Please summarise: '.padEnd(6000, 'lorem ipsum '),
+    });
     const res = await postLogs(s, big);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');

@@ -49,8 +49,19 @@ describe('segmented log storage (3 logs per segment)', () => {
     // over minutes 2, 9 and 17 lands in three different segments.
     const trace = (n: number) => ([2, 9, 17].includes(n) ? { trace: 'tr-spread' } : {});
     const user = (n: number) => (n % 5 === 0 ? { user: 'u-rare' } : {});
-    for (const [from, to] of [[0, 1], [1, 8], [8, 9], [9, 20]] as const) {
-      ids.push(...(await ingest(s, Array.from({ length: to - from }, (_, i) => log(from + i, { ...trace(from + i), ...user(from + i), id: `client-${from + i}` })), { query: q })));
+    for (const [from, to] of [
+      [0, 1],
+      [1, 8],
+      [8, 9],
+      [9, 20],
+    ] as const) {
+      ids.push(
+        ...(await ingest(
+          s,
+          Array.from({ length: to - from }, (_, i) => log(from + i, { ...trace(from + i), ...user(from + i), id: `client-${from + i}` })),
+          { query: q },
+        )),
+      );
     }
   });
   afterAll(() => s.stop());
@@ -59,7 +70,10 @@ describe('segmented log storage (3 logs per segment)', () => {
 
   it('spreads logs over bounded segments', async () => {
     const db = s.app.database.db;
-    const entries = [...(await db.collection(CATALOG).find({ workspace_id: WS }).toArray()), ...(await db.collection(OPEN_CATALOG).find({ workspace_id: WS }).toArray())];
+    const entries = [
+      ...(await db.collection(CATALOG).find({ workspace_id: WS }).toArray()),
+      ...(await db.collection(OPEN_CATALOG).find({ workspace_id: WS }).toArray()),
+    ];
     expect(entries.length).toBeGreaterThanOrEqual(7);
     expect(entries.every((e) => e.count <= 3)).toBe(true);
     expect(entries.reduce((n, e) => n + e.count, 0)).toBe(20);

@@ -19,7 +19,9 @@ const jsonSpan = (traceId: string, spanId: string, name = 'span') => ({
   attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }],
   status: { code: 1 },
 });
-const jsonExport = (spans: unknown[]) => ({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
+const jsonExport = (spans: unknown[]) => ({
+  resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] }, scopeSpans: [{ scope: { name: 's' }, spans }] }],
+});
 
 const post = (s: TestServer, body: string | Buffer, headers: Record<string, string>, key: string | null = ROOT_KEY) =>
   call(s.url, 'POST', '/v1/traces', { key, raw: body, headers });
@@ -51,7 +53,9 @@ describe('OTLP/HTTP statuses', () => {
   });
 
   it('JSON: full success answers {}', async () => {
-    const res = await post(s, JSON.stringify(jsonExport([jsonSpan('1af7651916cd43dd8448eb211c80319c', 'c7ad6b7169203331')])), { 'content-type': 'application/json' });
+    const res = await post(s, JSON.stringify(jsonExport([jsonSpan('1af7651916cd43dd8448eb211c80319c', 'c7ad6b7169203331')])), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
   });
@@ -59,9 +63,23 @@ describe('OTLP/HTTP statuses', () => {
   it('protobuf: answers an ExportTraceServiceResponse in protobuf', async () => {
     const { ExportTraceServiceRequest } = opentelemetry.proto.collector.trace.v1;
     const bytes = ExportTraceServiceRequest.encode({
-      resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 0), spanId: Buffer.from('0102030405060708', 'hex'), name: 'zero trace', startTimeUnixNano: Date.now() * 1e6 }] }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                { traceId: Buffer.alloc(16, 0), spanId: Buffer.from('0102030405060708', 'hex'), name: 'zero trace', startTimeUnixNano: Date.now() * 1e6 },
+              ],
+            },
+          ],
+        },
+      ],
     }).finish();
-    const res = await fetch(`${s.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'x-portkey-api-key': ROOT_KEY }, body: bytes });
+    const res = await fetch(`${s.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', 'x-portkey-api-key': ROOT_KEY },
+      body: bytes,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     const decoded = ExportTraceServiceResponse.decode(new Uint8Array(await res.arrayBuffer()));
@@ -101,8 +119,19 @@ describe('OTLP/HTTP statuses', () => {
     // Bodies in transit have their own bound (4 x MAX_INFLIGHT_INGEST, 3 of them per workspace): hold the
     // workspace's share with requests whose bodies are still arriving.
     const slow = Array.from({ length: 3 }, () => {
-      const req = request({ host: url.hostname, port: url.port, path: '/v1/traces', method: 'POST', headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY } });
-      const done = new Promise<number>((resolve) => req.on('response', (r) => (r.resume(), resolve(r.statusCode!))));
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/traces',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY },
+      });
+      const done = new Promise<number>((resolve) =>
+        req.on('response', (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        }),
+      );
       req.write('{"resourceSpans":');
       return { req, done };
     });
@@ -120,7 +149,9 @@ describe('OTLP/HTTP statuses', () => {
   it('503 with Retry-After when the database is unreachable', async () => {
     const other = await startTestServer();
     await other.app.database.client.close(true);
-    const res = await post(other, JSON.stringify(jsonExport([jsonSpan('3af7651916cd43dd8448eb211c80319c', 'd7ad6b7169203331')])), { 'content-type': 'application/json' });
+    const res = await post(other, JSON.stringify(jsonExport([jsonSpan('3af7651916cd43dd8448eb211c80319c', 'd7ad6b7169203331')])), {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     await other.app.stop().catch(() => undefined);

@@ -41,7 +41,10 @@ describe('OTLP/HTTP through the official exporters', () => {
             kind: 1,
             attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' },
             children: [
-              { ...chatSpan('chat gpt-4o'), children: [{ name: 'execute_tool search', kind: 1, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } }] },
+              {
+                ...chatSpan('chat gpt-4o'),
+                children: [{ name: 'execute_tool search', kind: 1, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } }],
+              },
             ],
           },
         ]);
@@ -56,7 +59,17 @@ describe('OTLP/HTTP through the official exporters', () => {
         const root = t.roots[0];
         expect(root.spanName).toBe('invoke_agent planner');
         const chat = root.children[0];
-        expect(chat).toMatchObject({ spanName: 'chat gpt-4o', model: 'gpt-4o-2024-08-06', provider: 'openai', requestTokens: 1000, responseTokens: 500, totalTokens: 1500, costSource: 'computed', isSuccess: true, source: 'otlp' });
+        expect(chat).toMatchObject({
+          spanName: 'chat gpt-4o',
+          model: 'gpt-4o-2024-08-06',
+          provider: 'openai',
+          requestTokens: 1000,
+          responseTokens: 500,
+          totalTokens: 1500,
+          costSource: 'computed',
+          isSuccess: true,
+          source: 'otlp',
+        });
         expect(chat.cost).toBeCloseTo(0.75, 5);
         expect(chat.children[0].spanName).toBe('execute_tool search');
         // Unmapped attributes are kept and visible; user ids land in metadata.

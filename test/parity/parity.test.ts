@@ -17,18 +17,46 @@ const GQL_EXPORT = 'id status total processed downloadUrl';
 
 type Normal = Record<string, unknown>;
 const typed = (l: any): Normal => ({
-  id: l.id, createdAt: l.createdAt, traceId: l.traceId, model: l.model, provider: l.provider, requestTokens: l.requestTokens,
-  responseTokens: l.responseTokens, totalTokens: l.totalTokens, cost: l.cost, costCurrency: l.costCurrency, responseTimeMs: l.responseTimeMs,
-  statusCode: l.statusCode, isSuccess: l.isSuccess, metadata: l.metadata, requestUrl: l.request.url, requestBody: l.request.body,
-  responseStatus: l.response.status, responseBody: l.response.body,
+  id: l.id,
+  createdAt: l.createdAt,
+  traceId: l.traceId,
+  model: l.model,
+  provider: l.provider,
+  requestTokens: l.requestTokens,
+  responseTokens: l.responseTokens,
+  totalTokens: l.totalTokens,
+  cost: l.cost,
+  costCurrency: l.costCurrency,
+  responseTimeMs: l.responseTimeMs,
+  statusCode: l.statusCode,
+  isSuccess: l.isSuccess,
+  metadata: l.metadata,
+  requestUrl: l.request.url,
+  requestBody: l.request.body,
+  responseStatus: l.response.status,
+  responseBody: l.response.body,
 });
 const rest = (l: any): Normal => {
   const m = l.metrics;
   return {
-    id: l.id, createdAt: l.created_at, traceId: m.trace_id ?? null, model: m.ai_model ?? null, provider: m.ai_org ?? null, requestTokens: m.req_units ?? null,
-    responseTokens: m.res_units ?? null, totalTokens: m.total_units ?? null, cost: m.cost ?? null, costCurrency: m.cost_currency ?? null, responseTimeMs: m.response_time ?? null,
-    statusCode: m.response_status_code, isSuccess: m.is_success, metadata: l.metadata, requestUrl: l.request.url, requestBody: l.request.body,
-    responseStatus: l.response.status, responseBody: l.response.body,
+    id: l.id,
+    createdAt: l.created_at,
+    traceId: m.trace_id ?? null,
+    model: m.ai_model ?? null,
+    provider: m.ai_org ?? null,
+    requestTokens: m.req_units ?? null,
+    responseTokens: m.res_units ?? null,
+    totalTokens: m.total_units ?? null,
+    cost: m.cost ?? null,
+    costCurrency: m.cost_currency ?? null,
+    responseTimeMs: m.response_time ?? null,
+    statusCode: m.response_status_code,
+    isSuccess: m.is_success,
+    metadata: l.metadata,
+    requestUrl: l.request.url,
+    requestBody: l.request.body,
+    responseStatus: l.response.status,
+    responseBody: l.response.body,
   };
 };
 const withoutId = ({ id: _id, ...n }: Normal) => n;
@@ -42,7 +70,11 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     api = trpc(s.url);
-    ids = await seedLogs(s, NAMES.map((n) => specLog(SPECS[n]!)), { workspace: WS });
+    ids = await seedLogs(
+      s,
+      NAMES.map((n) => specLog(SPECS[n]!)),
+      { workspace: WS },
+    );
     isoKey = (await createKey(s.url, { workspace: 'ws-iso', scopes: ['logs.write', 'logs.view', 'logs.list', 'logs.export'] })).key;
   });
   afterAll(() => s.stop());
@@ -50,7 +82,11 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
   const readAll = async (id: string, ws: string) => {
     const r = await call(s.url, 'GET', `/v1/logs/${id}?workspace_id=${ws}`);
     expect(r.status).toBe(200);
-    return { rest: rest(r.body), graphql: typed((await gqlOk(s.url, GQL_LOG, { id, ws })).log), trpc: typed(await api.logs.get.query({ id, workspaceId: ws })) };
+    return {
+      rest: rest(r.body),
+      graphql: typed((await gqlOk(s.url, GQL_LOG, { id, ws })).log),
+      trpc: typed(await api.logs.get.query({ id, workspaceId: ws })),
+    };
   };
 
   it('ingest via REST and tRPC, then read each log through all three: identical normalised fields', async () => {
@@ -60,8 +96,16 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
       chatLog({ created_at: at(5), metadata: { trace_id: 'tr-p', plan: 'pro', seats: 3, beta: true } }),
       chatLog({
         created_at: at(6),
-        request: { url: 'https://api.anthropic.com/v1/messages', method: 'POST', body: { model: 'claude-3-5-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] } },
-        response: { status: 200, body: { type: 'message', model: 'claude-3-5-sonnet', content: [{ type: 'text', text: 'Hello' }], usage: { input_tokens: 40, output_tokens: 10 } }, response_time: 321 },
+        request: {
+          url: 'https://api.anthropic.com/v1/messages',
+          method: 'POST',
+          body: { model: 'claude-3-5-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] },
+        },
+        response: {
+          status: 200,
+          body: { type: 'message', model: 'claude-3-5-sonnet', content: [{ type: 'text', text: 'Hello' }], usage: { input_tokens: 40, output_tokens: 10 } },
+          response_time: 321,
+        },
       }),
     ];
     const viaRest = await call(s.url, 'POST', '/v1/logs?workspace_id=ws-ingest', { body: logs });
@@ -97,7 +141,10 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
       const g: any = (await gqlOk(s.url, GQL_LOGS, { f: filter, first: 2, after: gAfter, ws: WS })).logs;
       const t = await api.logs.list.query({ workspaceId: WS, filter, first: 2, after: tAfter });
       const gIds = g.edges.map((e: { node: { id: string } }) => e.node.id);
-      expect(t.items.map((x) => x.id), `page ${page}`).toEqual(gIds);
+      expect(
+        t.items.map((x) => x.id),
+        `page ${page}`,
+      ).toEqual(gIds);
       expect(t.totalCount).toBe(g.totalCount);
       expect(t.nextCursor !== null).toBe(g.pageInfo.hasNextPage);
       all.push(...gIds);
@@ -113,10 +160,16 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
 
   it('trace tree: GraphQL and tRPC give the same shape and ids', async () => {
     const t = 'tr-parity';
-    await seedLogs(s, [
-      spanLog(t, 'leaf', 'mid', 'leaf', at(303)), spanLog(t, 'root', undefined, 'root', at(300)),
-      spanLog(t, 'mid', 'root', 'mid', at(301)), spanLog(t, 'side', 'root', 'side', at(302)),
-    ], { workspace: 'ws-trace' });
+    await seedLogs(
+      s,
+      [
+        spanLog(t, 'leaf', 'mid', 'leaf', at(303)),
+        spanLog(t, 'root', undefined, 'root', at(300)),
+        spanLog(t, 'mid', 'root', 'mid', at(301)),
+        spanLog(t, 'side', 'root', 'side', at(302)),
+      ],
+      { workspace: 'ws-trace' },
+    );
     const q = `query($t: ID!) { trace(traceId: $t, workspaceId: "ws-trace") { traceId spans { id } roots { id spanId children { id spanId children { id spanId children { id spanId } } } } } }`;
     const g = (await gqlOk(s.url, q, { t })).trace;
     const tr = await api.traces.get.query({ traceId: t, workspaceId: 'ws-trace' });
@@ -124,11 +177,21 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
     expect(g.spans.map((x: { id: string }) => x.id)).toEqual(tr.spans.map((x) => x.id));
     const withIds = (n: any): unknown => ({ id: n.id, spanId: n.spanId, children: (n.children ?? []).map(withIds) });
     expect(g.roots.map(withIds)).toEqual(tr.roots.map(withIds));
-    expect(tr.roots.map(shapeOf)).toEqual([{ spanId: 'root', children: [{ spanId: 'mid', children: [{ spanId: 'leaf', children: [] }] }, { spanId: 'side', children: [] }] }]);
+    expect(tr.roots.map(shapeOf)).toEqual([
+      {
+        spanId: 'root',
+        children: [
+          { spanId: 'mid', children: [{ spanId: 'leaf', children: [] }] },
+          { spanId: 'side', children: [] },
+        ],
+      },
+    ]);
   });
 
   it('export lifecycle: equivalent filters give the same total and files with the same ids', async () => {
-    const restCreate = await call(s.url, 'POST', '/v1/logs/exports', { body: { workspace_id: WS, filters: { ai_model: 'gpt-4o', status_code: '200' }, requested_data: FIELDS } });
+    const restCreate = await call(s.url, 'POST', '/v1/logs/exports', {
+      body: { workspace_id: WS, filters: { ai_model: 'gpt-4o', status_code: '200' }, requested_data: FIELDS },
+    });
     expect(restCreate.status).toBe(200);
     const input = { workspaceId: WS, filters: { model: 'gpt-4o', statusCode: 200 }, requestedData: FIELDS };
     const g = (await gqlOk(s.url, `mutation($i: CreateExportInput!) { createExport(input: $i) { ${GQL_EXPORT} } }`, { i: input })).createExport;
@@ -141,7 +204,11 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
     await api.exports.start.mutate({ id: t.id });
     const done = (v: { status: string }) => ['success', 'SUCCESS', 'failed', 'FAILED'].includes(v.status);
     await poll('REST export', async () => (await call(s.url, 'GET', `/v1/logs/exports/${restCreate.body.id}`)).body, done);
-    const gDone = await poll<any>('GraphQL export', async () => (await gqlOk(s.url, `query($id: ID!) { logExport(id: $id) { ${GQL_EXPORT} } }`, { id: g.id })).logExport, done);
+    const gDone = await poll<any>(
+      'GraphQL export',
+      async () => (await gqlOk(s.url, `query($id: ID!) { logExport(id: $id) { ${GQL_EXPORT} } }`, { id: g.id })).logExport,
+      done,
+    );
     await poll('tRPC export', () => api.exports.get.query({ id: t.id }), done);
 
     // Every transport sees every export the same way, whichever created it.
@@ -149,8 +216,11 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
       const r = (await call(s.url, 'GET', `/v1/logs/exports/${id}`)).body;
       const gq = (await gqlOk(s.url, `query($id: ID!) { logExport(id: $id) { ${GQL_EXPORT} } }`, { id })).logExport;
       const tq = await api.exports.get.query({ id });
-      expect({ rest: [r.status, r.total_records], graphql: [gq.status.toLowerCase(), gq.total], trpc: [tq.status, tq.total] })
-        .toEqual({ rest: ['success', expected], graphql: ['success', expected], trpc: ['success', expected] });
+      expect({ rest: [r.status, r.total_records], graphql: [gq.status.toLowerCase(), gq.total], trpc: [tq.status, tq.total] }).toEqual({
+        rest: ['success', expected],
+        graphql: ['success', expected],
+        trpc: ['success', expected],
+      });
     }
     const restUrl = (await call(s.url, 'GET', `/v1/logs/exports/${restCreate.body.id}/download`)).body.signed_url as string;
     const trpcUrl = (await api.exports.downloadUrl.query({ id: t.id })).url;
@@ -180,15 +250,19 @@ describe('parity: REST, GraphQL and tRPC agree', () => {
 
   it('bad input: the same invalid filter is a 400-class error naming the field in all three', async () => {
     const restRes = await call(s.url, 'POST', '/v1/logs/exports', { body: { workspace_id: WS, filters: { cost_min: -1 }, requested_data: FIELDS } });
-    const g = await gqlError(s.url, 'mutation($i: CreateExportInput!) { createExport(input: $i) { id } }', { i: { workspaceId: WS, filters: { minCost: -1 }, requestedData: FIELDS } });
+    const g = await gqlError(s.url, 'mutation($i: CreateExportInput!) { createExport(input: $i) { id } }', {
+      i: { workspaceId: WS, filters: { minCost: -1 }, requestedData: FIELDS },
+    });
     const t = await trpcError(api.exports.create.mutate({ workspaceId: WS, filters: { minCost: -1 }, requestedData: FIELDS }));
     const names = (paths: string[], field: string) => paths.some((p) => p.split('.').at(-1) === field);
     // Soft: a mismatch here is reported while the checks below still run.
-    expect.soft({
-      rest: [restRes.status, names(detailPaths(restRes.body.error?.details), 'cost_min')],
-      graphql: [g.code, names(detailPaths(g.details), 'minCost')],
-      trpc: [t.data?.httpStatus, names(detailPaths((t.data as { details?: unknown }).details), 'minCost')],
-    }).toEqual({ rest: [400, true], graphql: ['BAD_USER_INPUT', true], trpc: [400, true] });
+    expect
+      .soft({
+        rest: [restRes.status, names(detailPaths(restRes.body.error?.details), 'cost_min')],
+        graphql: [g.code, names(detailPaths(g.details), 'minCost')],
+        trpc: [t.data?.httpStatus, names(detailPaths((t.data as { details?: unknown }).details), 'minCost')],
+      })
+      .toEqual({ rest: [400, true], graphql: ['BAD_USER_INPUT', true], trpc: [400, true] });
 
     // Lists (GraphQL/tRPC only) and ingest (REST/tRPC only) report the same paths.
     const gl = await gqlError(s.url, GQL_LOGS, { f: { minCost: -1 }, ws: WS });

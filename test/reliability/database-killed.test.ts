@@ -87,7 +87,14 @@ describe('embedded database killed with SIGKILL', () => {
     const blocker = await holdPort(port);
     try {
       await sleep(300);
-      const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 'chat gpt-4o', kind: 3, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000001000000000' };
+      const span = {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        name: 'chat gpt-4o',
+        kind: 3,
+        startTimeUnixNano: '1700000000000000000',
+        endTimeUnixNano: '1700000001000000000',
+      };
       const otlp = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'test' }, spans: [span] }] }] };
       const answers = {
         ingest: await call(s.url, 'POST', '/v1/logs', { body: chatLog() }),
@@ -118,7 +125,16 @@ describe('embedded database that cannot come back', () => {
   it('makes the process exit non-zero so a process manager restarts it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'logport-giveup-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, MONGODB_URI: '', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROOT_API_KEY: ROOT_KEY, LOG_LEVEL: 'info', EMBEDDED_DB_RESTARTS: '2' },
+      env: {
+        ...process.env,
+        MONGODB_URI: '',
+        DATA_DIR: dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ROOT_API_KEY: ROOT_KEY,
+        LOG_LEVEL: 'info',
+        EMBEDDED_DB_RESTARTS: '2',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

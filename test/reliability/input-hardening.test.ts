@@ -64,7 +64,10 @@ describe('Hostile JSON bodies get a clear 400, never a 500', () => {
   });
 
   it('REST: a UTF-8 byte order mark is still accepted', async () => {
-    const res = await call(s.url, 'POST', '/v1/logs', { raw: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(chatLog()))]), headers: { 'content-type': 'application/json' } });
+    const res = await call(s.url, 'POST', '/v1/logs', {
+      raw: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(chatLog()))]),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -137,8 +140,14 @@ describe('Client data is kept as data', () => {
   });
 
   it('CSV exports neutralise cells that a spreadsheet would run as formulas (OWASP), numbers stay numbers', async () => {
-    const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1)', '\tTAB', '\rCR'];
-    const logs = hostile.map((model, i) => chatLog({ id: `csv-${i}`, request: { url: 'https://api.openai.com/v1/chat/completions', provider: 'openai', body: { model } }, response: { status: 200, body: {}, response_time: 842 } }));
+    const hostile = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", '-2+3', '@SUM(A1)', '\tTAB', '\rCR'];
+    const logs = hostile.map((model, i) =>
+      chatLog({
+        id: `csv-${i}`,
+        request: { url: 'https://api.openai.com/v1/chat/completions', provider: 'openai', body: { model } },
+        response: { status: 200, body: {}, response_time: 842 },
+      }),
+    );
     const ws = 'ws-csv';
     const res = await call(s.url, 'POST', `/v1/logs?workspace_id=${ws}`, { body: logs });
     expect(res.status).toBe(200);

@@ -18,7 +18,11 @@ describe('finished job documents', () => {
     await startExport(s, id);
     await waitForStatus(s, id, 'success');
     const jobs = s.app.database.db.collection('jobs');
-    await until('the export job to be finished', () => jobs.findOne({ 'data.exportId': id, lastFinishedAt: { $ne: null }, lockedAt: null }), (j) => j !== null);
+    await until(
+      'the export job to be finished',
+      () => jobs.findOne({ 'data.exportId': id, lastFinishedAt: { $ne: null }, lockedAt: null }),
+      (j) => j !== null,
+    );
     expect(await jobs.findOne({ name: 'housekeeping' })).not.toBeNull();
 
     expect(await deleteFinishedJobs(s.app.database.db, new Date(Date.now() - 3_600_000))).toBe(0); // too recent

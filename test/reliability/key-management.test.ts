@@ -43,9 +43,25 @@ describe('Managing API keys needs its own scopes, and never more power than the 
     expect((await call(s.url, 'DELETE', `/v1/api-keys/${weaker.id}`, { key: manager.key })).status).toBe(200);
 
     // Creating: its own type only, and no scope it lacks (key management included).
-    expect((await call(s.url, 'POST', '/v1/api-keys/workspace/service', { key: manager.key, body: { name: 'ok', workspace_id: 'km-b', scopes: ['logs.view', 'workspace_service_api_keys.read'] } })).status).toBe(200);
-    expect((await call(s.url, 'POST', '/v1/api-keys/organisation/service', { key: manager.key, body: { name: 'no', scopes: ['logs.view'] } })).status).toBe(403);
-    expect((await call(s.url, 'POST', '/v1/api-keys/workspace/service', { key: manager.key, body: { name: 'no', workspace_id: 'km-b', scopes: ['organisation_service_api_keys.delete'] } })).status).toBe(403);
+    expect(
+      (
+        await call(s.url, 'POST', '/v1/api-keys/workspace/service', {
+          key: manager.key,
+          body: { name: 'ok', workspace_id: 'km-b', scopes: ['logs.view', 'workspace_service_api_keys.read'] },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(s.url, 'POST', '/v1/api-keys/organisation/service', { key: manager.key, body: { name: 'no', scopes: ['logs.view'] } })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await call(s.url, 'POST', '/v1/api-keys/workspace/service', {
+          key: manager.key,
+          body: { name: 'no', workspace_id: 'km-b', scopes: ['organisation_service_api_keys.delete'] },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('the root key keeps every power: it lists all key types and revokes any key', async () => {

@@ -6,7 +6,7 @@ import { call } from '../helpers/http.js';
 import { ROOT_KEY, testEnv } from '../helpers/server.js';
 import { wsSubscribe } from '../helpers/typed.js';
 import { chatLog } from '../logs/fixtures.js';
-import { emptyReport, ingestUntil, missingLogs, record } from './load.js';
+import { emptyReport, missingLogs, record } from './load.js';
 import { type LogportProcess, startLogport } from './processes.js';
 
 /**
@@ -29,7 +29,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await mongo?.db(env.MONGODB_DB!).dropDatabase().catch(() => undefined);
+  await mongo
+    ?.db(env.MONGODB_DB!)
+    .dropDatabase()
+    .catch(() => undefined);
   await mongo?.close();
 });
 
@@ -41,7 +44,10 @@ function bigLog(batch: string, n: number) {
 }
 
 const gridFsFiles = (exportId: string) =>
-  mongo.db(env.MONGODB_DB!).collection('export_files.files').countDocuments({ _id: { $gte: `${exportId}.`, $lt: `${exportId}.\uffff` } as never });
+  mongo
+    .db(env.MONGODB_DB!)
+    .collection('export_files.files')
+    .countDocuments({ _id: { $gte: `${exportId}.`, $lt: `${exportId}.\uffff` } as never });
 
 describe('three processes on one database', () => {
   it('ingest through both APIs; an export survives SIGKILL of its worker, finishes once, watched from the other API', async () => {
@@ -64,14 +70,26 @@ describe('three processes on one database', () => {
       { id },
     );
     await startExport({ url: api1.url! }, id);
-    await until('the export to be mid-run', () => getExport({ url: api2.url! }, id), (e) => e.status !== 'in_progress' || e.progress > 0, 30_000, 20);
+    await until(
+      'the export to be mid-run',
+      () => getExport({ url: api2.url! }, id),
+      (e) => e.status !== 'in_progress' || e.progress > 0,
+      30_000,
+      20,
+    );
     worker1.child.kill('SIGKILL');
     await worker1.exited;
     expect((await getExport({ url: api1.url! }, id)).status).toBe('in_progress');
     const worker2 = await startLogport({ ...env, ROLE: 'worker' });
     procs.push(worker2);
 
-    await until('the subscription to see success', async () => sub.events.map((e) => e.data?.exportStatusChanged.status), (s) => s.includes('SUCCESS') || s.includes('FAILED'), 90_000, 200);
+    await until(
+      'the subscription to see success',
+      async () => sub.events.map((e) => e.data?.exportStatusChanged.status),
+      (s) => s.includes('SUCCESS') || s.includes('FAILED'),
+      90_000,
+      200,
+    );
     const statuses = sub.events.map((e) => e.data?.exportStatusChanged.status);
     expect(statuses.at(-1)).toBe('SUCCESS');
     expect(statuses.filter((s) => s === 'SUCCESS')).toHaveLength(1);
@@ -81,7 +99,9 @@ describe('three processes on one database', () => {
     expect(rows).toHaveLength(ROWS);
     expect(new Set(rows.map((r) => Number(r.metadata.n))).size).toBe(ROWS);
     expect(await gridFsFiles(id)).toBe(1);
-    console.log(`[fault] worker SIGKILL mid-export: ${ROWS} rows exported once by the replacement worker, 1 file, subscription on the other API saw ${statuses.join(' > ')}`);
+    console.log(
+      `[fault] worker SIGKILL mid-export: ${ROWS} rows exported once by the replacement worker, 1 file, subscription on the other API saw ${statuses.join(' > ')}`,
+    );
   }, 150_000);
 
   it('SIGTERM of an API process under load: in-flight requests finish, new ones go to the other, nothing acknowledged is lost', async () => {
@@ -98,7 +118,7 @@ describe('three processes on one database', () => {
           while (!stop) {
             const ids = Array.from({ length: 20 }, () => `term-${seq++}`);
             const body = ids.map((i) => chatLog({ id: i }));
-            let res;
+            let res: Awaited<ReturnType<typeof call>>;
             try {
               res = await call(urls()[0]!, 'POST', '/v1/logs', { body });
             } catch {
@@ -114,13 +134,23 @@ describe('three processes on one database', () => {
         }),
       );
     })();
-    await until('load to run', async () => report.attempts, (n) => n >= 10, 30_000);
+    await until(
+      'load to run',
+      async () => report.attempts,
+      (n) => n >= 10,
+      30_000,
+    );
     const termAt = Date.now();
     api1.child.kill('SIGTERM');
     const code = await Promise.race([api1.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
     const shutdownMs = Date.now() - termAt;
     const okBefore = report.okAt.length;
-    await until('load to continue on the other API', async () => report.okAt.length - okBefore, (n) => n >= 5, 20_000);
+    await until(
+      'load to continue on the other API',
+      async () => report.okAt.length - okBefore,
+      (n) => n >= 5,
+      20_000,
+    );
     stop = true;
     await load;
     const lost = await missingLogs(api2.url!, report.acknowledged);

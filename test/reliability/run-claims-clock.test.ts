@@ -13,7 +13,10 @@ beforeAll(async () => {
   client = await new MongoClient(inject('mongoUri')).connect();
 });
 afterAll(async () => {
-  await client.db(dbName).dropDatabase().catch(() => undefined);
+  await client
+    .db(dbName)
+    .dropDatabase()
+    .catch(() => undefined);
   await client.close();
 });
 

@@ -11,7 +11,14 @@ function post(base: URL, agent: Agent, ids: string[]): Promise<Outcome> {
   const body = JSON.stringify(ids.map((id) => chatLog({ id })));
   return new Promise((resolve) => {
     const req = request(
-      { host: base.hostname, port: base.port, path: '/v1/logs', method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY, 'content-length': Buffer.byteLength(body) } },
+      {
+        host: base.hostname,
+        port: base.port,
+        path: '/v1/logs',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'x-portkey-api-key': ROOT_KEY, 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
@@ -72,7 +79,7 @@ describe('Shutdown under keep-alive load', () => {
     const sample = ok.filter((_o, i) => i % Math.max(1, Math.floor(ok.length / 20)) === 0);
     const lost = (await Promise.all(sample.map((o) => exists(o.ids[0]!)))).filter((e) => !e).length;
     const processedUnanswered = (await Promise.all(resets.map((o) => exists(o.ids[0]!)))).filter(Boolean).length;
-    const total = (await call(reader.url, 'GET', '/trpc/logs.list?input=' + encodeURIComponent(JSON.stringify({ first: 1 })))).body.result.data.totalCount;
+    const total = (await call(reader.url, 'GET', `/trpc/logs.list?input=${encodeURIComponent(JSON.stringify({ first: 1 }))}`)).body.result.data.totalCount;
 
     console.log(
       `shutdown under load: ${CLIENTS} keep-alive clients, ${outcomes.length} requests (${acceptedBefore} before SIGTERM), ` +

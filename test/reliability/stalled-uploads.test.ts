@@ -14,12 +14,16 @@ interface Stalled {
 function stalledUpload(base: URL, key: string, path = '/v1/logs'): Promise<Stalled> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(base.port), base.hostname, () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nhost: ${base.host}\r\nx-portkey-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[{"request":`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nhost: ${base.host}\r\nx-portkey-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[{"request":`,
+      );
       const t0 = Date.now();
       let text = '';
       socket.on('data', (c) => (text += c.toString('latin1')));
       const done = new Promise<{ status: number | undefined; ms: number }>((r) =>
-        socket.on('close', () => r({ status: /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ? Number(/^HTTP\/1\.1 (\d{3})/.exec(text)![1]) : undefined, ms: Date.now() - t0 })),
+        socket.on('close', () =>
+          r({ status: /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ? Number(/^HTTP\/1\.1 (\d{3})/.exec(text)![1]) : undefined, ms: Date.now() - t0 }),
+        ),
       );
       resolve({ socket, done });
     });
@@ -59,7 +63,9 @@ describe('Stalled uploads never lock ingestion out', () => {
     expect(ends.every((e) => e.status === 408)).toBe(true);
     const slowest = Math.max(...ends.map((e) => e.ms));
     expect(slowest).toBeLessThan(6500);
-    console.log(`stalled uploads: 8 stalled on 4 slots; 2 other uploads served in ${served} ms; stalled ones answered 408 after ${Math.min(...ends.map((e) => e.ms))}-${slowest} ms`);
+    console.log(
+      `stalled uploads: 8 stalled on 4 slots; 2 other uploads served in ${served} ms; stalled ones answered 408 after ${Math.min(...ends.map((e) => e.ms))}-${slowest} ms`,
+    );
   });
 
   it('one workspace cannot take every upload slot: beyond its share it gets 429, another workspace still gets in', async () => {

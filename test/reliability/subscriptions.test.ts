@@ -55,7 +55,11 @@ describe('exportStatusChanged over graphql-ws: no leaked pollers, keys re-checke
       clients.push(c);
       return { client: c, w: watch(c, id) };
     });
-    await until('every client to get the current state', async () => watches.filter((x) => x.w.events.length > 0).length, (n) => n === N);
+    await until(
+      'every client to get the current state',
+      async () => watches.filter((x) => x.w.events.length > 0).length,
+      (n) => n === N,
+    );
     expect(stats()).toMatchObject({ pollers: 1, subscribers: N });
 
     const t0 = Date.now();
@@ -69,14 +73,21 @@ describe('exportStatusChanged over graphql-ws: no leaked pollers, keys re-checke
     // Half unsubscribe, half close their socket.
     watches.slice(0, N / 2).forEach((x) => x.w.unsubscribe());
     await Promise.all(watches.slice(N / 2).map((x) => x.client.dispose()));
-    await until('pollers to stop', async () => stats(), (st) => st.pollers === 0 && st.subscribers === 0, 3000);
+    await until(
+      'pollers to stop',
+      async () => stats(),
+      (st) => st.pollers === 0 && st.subscribers === 0,
+      3000,
+    );
     const r1 = stats().reads;
     await sleep(1500);
     expect(stats().reads - r1).toBe(0);
-    console.log(`subscriptions: ${N} clients, ${readsWhileWatched} reads in 2 s while watched (${perSecond.toFixed(1)}/s), ${stats().reads - readsBefore} in all, 0 after disconnect`);
+    console.log(
+      `subscriptions: ${N} clients, ${readsWhileWatched} reads in 2 s while watched (${perSecond.toFixed(1)}/s), ${stats().reads - readsBefore} in all, 0 after disconnect`,
+    );
   });
 
-  it('a revoked key\'s subscription ends with an error and never receives a download link', async () => {
+  it("a revoked key's subscription ends with an error and never receives a download link", async () => {
     const ws = 'ws-revoke';
     const { id: keyId, key } = await createKey(s.url, { workspace: ws, scopes: ['logs.export'] });
     const { id } = await createExport(s, { workspace_id: ws, filters: {}, requested_data: ['id'] }, key);
@@ -85,7 +96,11 @@ describe('exportStatusChanged over graphql-ws: no leaked pollers, keys re-checke
     clients.push(c, root);
     const revoked = watch(c, id);
     const control = watch(root, id);
-    await until('both to get the current state', async () => revoked.events.length + control.events.length, (n) => n === 2);
+    await until(
+      'both to get the current state',
+      async () => revoked.events.length + control.events.length,
+      (n) => n === 2,
+    );
 
     expect((await call(s.url, 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(200);
     await startExport(s, id); // no logs: succeeds within a job poll
@@ -98,14 +113,18 @@ describe('exportStatusChanged over graphql-ws: no leaked pollers, keys re-checke
     expect(stats()).toMatchObject({ pollers: 0, subscribers: 0 });
   });
 
-  it('a revoked key\'s subscription to an export that never changes still ends (periodic re-check)', async () => {
+  it("a revoked key's subscription to an export that never changes still ends (periodic re-check)", async () => {
     const ws = 'ws-revoke-idle';
     const { id: keyId, key } = await createKey(s.url, { workspace: ws, scopes: ['logs.export'] });
     const { id } = await createExport(s, { workspace_id: ws, filters: {}, requested_data: ['id'] }, key);
     const c = wsClient(s.url, { apiKey: key });
     clients.push(c);
     const w = watch(c, id);
-    await until('the current state', async () => w.events.length, (n) => n === 1);
+    await until(
+      'the current state',
+      async () => w.events.length,
+      (n) => n === 1,
+    );
     expect((await call(s.url, 'DELETE', `/v1/api-keys/${keyId}`)).status).toBe(200);
     const t0 = Date.now();
     await Promise.race([w.ended, sleep(8000)]);

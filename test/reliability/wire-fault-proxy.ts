@@ -50,32 +50,39 @@ export async function startWireFaultProxy(targetUri: string): Promise<WireFaultP
     uri: '',
     lost: 0,
     loseNextReply: (command, collection) => (armed = { command, collection }),
-    close: () => new Promise((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
   const server: Server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
     sockets.add(client).add(upstream);
     const doomed = new Set<number>(); // request ids whose replies are to be lost
-    client.on('data', framer((msg) => {
-      const cmd = commandOf(msg);
-      if (armed && cmd?.name === armed.command && cmd.arg === armed.collection) {
-        doomed.add(msg.readInt32LE(4));
-        armed = undefined;
-      }
-      upstream.write(msg);
-    }));
-    upstream.on('data', framer((msg) => {
-      if (doomed.has(msg.readInt32LE(8))) {
-        proxy.lost++;
-        client.destroy();
-        upstream.destroy();
-        return;
-      }
-      client.write(msg);
-    }));
+    client.on(
+      'data',
+      framer((msg) => {
+        const cmd = commandOf(msg);
+        if (armed && cmd?.name === armed.command && cmd.arg === armed.collection) {
+          doomed.add(msg.readInt32LE(4));
+          armed = undefined;
+        }
+        upstream.write(msg);
+      }),
+    );
+    upstream.on(
+      'data',
+      framer((msg) => {
+        if (doomed.has(msg.readInt32LE(8))) {
+          proxy.lost++;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        client.write(msg);
+      }),
+    );
     const end = () => {
       client.destroy();
       upstream.destroy();

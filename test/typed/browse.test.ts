@@ -20,18 +20,42 @@ describe('GraphQL and tRPC: browsing reads', () => {
 
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
-    named = new Named(await seedLogs(s, NAMES.map((n) => specLog(SPECS[n]!)), { workspace: WS }));
+    named = new Named(
+      await seedLogs(
+        s,
+        NAMES.map((n) => specLog(SPECS[n]!)),
+        { workspace: WS },
+      ),
+    );
     // A three-span trace (one failing) and a body with a rare phrase.
-    const failing = { ...spanLog('tr-agent', 'sp-tool', 'sp-root', 'lookup-tool', at(101)), response: { status: 500, body: { error: { message: 'tool down' } }, response_time: 100 } };
-    await seedLogs(s, [spanLog('tr-agent', 'sp-root', undefined, 'agent-run', at(100)), spanLog('tr-agent', 'sp-llm', 'sp-root', 'llm-call', at(102)), failing], { workspace: WS });
-    const rare = chatLog({ created_at: at(110), request: { url: 'https://api.openai.com/v1/chat/completions', method: 'POST', body: { ...openAiChatRequest('gpt-4o'), messages: [{ role: 'user', content: 'Where is the Purple Heron Inn?' }] } } });
+    const failing = {
+      ...spanLog('tr-agent', 'sp-tool', 'sp-root', 'lookup-tool', at(101)),
+      response: { status: 500, body: { error: { message: 'tool down' } }, response_time: 100 },
+    };
+    await seedLogs(
+      s,
+      [spanLog('tr-agent', 'sp-root', undefined, 'agent-run', at(100)), spanLog('tr-agent', 'sp-llm', 'sp-root', 'llm-call', at(102)), failing],
+      { workspace: WS },
+    );
+    const rare = chatLog({
+      created_at: at(110),
+      request: {
+        url: 'https://api.openai.com/v1/chat/completions',
+        method: 'POST',
+        body: { ...openAiChatRequest('gpt-4o'), messages: [{ role: 'user', content: 'Where is the Purple Heron Inn?' }] },
+      },
+    });
     await seedLogs(s, [rare], { workspace: WS });
   });
   afterAll(() => s.stop());
 
   it('logs(sort:) orders by cost, tokens and latency both ways, paging by cursor without gaps', async () => {
     const all = (await gqlOk(s.url, LOGS, { ws: WS, first: 100, f: { to: at(90) } })).logs.edges.map((e: any) => e.node);
-    for (const [field, key] of [['COST', 'cost'], ['TOTAL_TOKENS', 'totalTokens'], ['LATENCY', 'responseTimeMs']] as const) {
+    for (const [field, key] of [
+      ['COST', 'cost'],
+      ['TOTAL_TOKENS', 'totalTokens'],
+      ['LATENCY', 'responseTimeMs'],
+    ] as const) {
       for (const direction of ['ASC', 'DESC'] as const) {
         const seen: any[] = [];
         let after: string | null = null;
@@ -91,7 +115,7 @@ describe('GraphQL and tRPC: browsing reads', () => {
     const hit = (await gqlOk(s.url, q, { t: 'purple heron', f: { from: at(0) }, ws: WS })).searchLogBodies;
     expect(hit).toMatchObject({ scanned: 14, complete: true, resumeBefore: null });
     expect(hit.logs).toHaveLength(1);
-    const bounded = (await trpc(s.url).logs.searchBodies.query({ text: 'gpt-4o', filter: { from: at(0) }, first: 2, workspaceId: WS }));
+    const bounded = await trpc(s.url).logs.searchBodies.query({ text: 'gpt-4o', filter: { from: at(0) }, first: 2, workspaceId: WS });
     expect([bounded.items.length, bounded.scanned, bounded.complete, bounded.resumeBefore]).toEqual([2, 2, false, at(102)]);
     const unbounded = await gqlError(s.url, q, { t: 'heron', f: {}, ws: WS });
     expect([unbounded.code, unbounded.details?.[0]?.path]).toEqual(['BAD_USER_INPUT', ['filter', 'from']]);
@@ -115,8 +139,18 @@ describe('GraphQL and tRPC: browsing reads', () => {
     let ready!: () => void;
     const got = new Promise<void>((r) => (ready = r));
     const stop = client.subscribe<any>(
-      { query: `subscription($f: LogFilter, $ws: ID) { logsAdded(filter: $f, workspaceId: $ws) { id model } }`, variables: { f: { model: 'gpt-4o-mini' }, ws: WS } },
-      { next: (r) => { batches.push(r.data.logsAdded.map((l: any) => l.model)); ready(); }, error: () => undefined, complete: () => undefined },
+      {
+        query: `subscription($f: LogFilter, $ws: ID) { logsAdded(filter: $f, workspaceId: $ws) { id model } }`,
+        variables: { f: { model: 'gpt-4o-mini' }, ws: WS },
+      },
+      {
+        next: (r) => {
+          batches.push(r.data.logsAdded.map((l: any) => l.model));
+          ready();
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
     );
     await new Promise((r) => setTimeout(r, 700));
     await seedLogs(s, [specLog({ ...SPECS.a!, at: 200 }), specLog({ ...SPECS.b!, at: 200 })], { workspace: WS });

@@ -26,7 +26,13 @@ describe('GraphQL: export lifecycle', () => {
 
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
-    named = new Named(await seedLogs(s, NAMES.map((n) => specLog(SPECS[n]!)), { workspace: WS }));
+    named = new Named(
+      await seedLogs(
+        s,
+        NAMES.map((n) => specLog(SPECS[n]!)),
+        { workspace: WS },
+      ),
+    );
     await seedLogs(s, [specLog(SPECS.a!)], { workspace: 'ws-b' });
     otherKey = (await createKey(s.url, { workspace: 'ws-b', scopes: ['logs.view', 'logs.list', 'logs.export'] })).key;
     noExportKey = (await createKey(s.url, { workspace: WS, scopes: ['logs.view', 'logs.list'] })).key;
@@ -36,21 +42,45 @@ describe('GraphQL: export lifecycle', () => {
   });
   afterAll(() => s.stop());
 
-  const create = async (input: Record<string, unknown>) => (await gqlOk(s.url, CREATE, { input: { workspaceId: WS, requestedData: FIELDS, ...input } })).createExport;
+  const create = async (input: Record<string, unknown>) =>
+    (await gqlOk(s.url, CREATE, { input: { workspaceId: WS, requestedData: FIELDS, ...input } })).createExport;
   const get = async (id: string) => (await gqlOk(s.url, GET, { id })).logExport;
-  const untilDone = (id: string) => poll(`export ${id} to finish`, () => get(id), (e) => ['SUCCESS', 'FAILED'].includes(e.status));
+  const untilDone = (id: string) =>
+    poll(
+      `export ${id} to finish`,
+      () => get(id),
+      (e) => ['SUCCESS', 'FAILED'].includes(e.status),
+    );
   const gptNames = () => named.where((x) => x.model === 'gpt-4o' || x.model === 'gpt-4o-mini');
 
   it('create -> update -> start -> SUCCESS, with a download of `total` JSONL lines', async () => {
     const draft = await create({ description: 'gpt-4o only', filters: { model: 'gpt-4o' }, format: 'JSONL' });
     expect(draft).toMatchObject({
-      workspaceId: WS, status: 'DRAFT', total: 3, processed: 0, progress: 0, description: 'gpt-4o only',
-      filters: { model: ['gpt-4o'] }, requestedData: FIELDS, format: 'JSONL', compression: 'NONE', error: null, downloadUrl: null,
+      workspaceId: WS,
+      status: 'DRAFT',
+      total: 3,
+      processed: 0,
+      progress: 0,
+      description: 'gpt-4o only',
+      filters: { model: ['gpt-4o'] },
+      requestedData: FIELDS,
+      format: 'JSONL',
+      compression: 'NONE',
+      error: null,
+      downloadUrl: null,
     });
     expect(Date.parse(draft.createdAt)).not.toBeNaN();
 
-    const updated = (await gqlOk(s.url, UPDATE, { id: draft.id, input: { description: 'all gpt', filters: { model: ['gpt-4o', 'gpt-4o-mini'] } } })).updateExport;
-    expect(updated).toMatchObject({ id: draft.id, status: 'DRAFT', total: gptNames().length, description: 'all gpt', filters: { model: ['gpt-4o', 'gpt-4o-mini'] }, requestedData: FIELDS });
+    const updated = (await gqlOk(s.url, UPDATE, { id: draft.id, input: { description: 'all gpt', filters: { model: ['gpt-4o', 'gpt-4o-mini'] } } }))
+      .updateExport;
+    expect(updated).toMatchObject({
+      id: draft.id,
+      status: 'DRAFT',
+      total: gptNames().length,
+      description: 'all gpt',
+      filters: { model: ['gpt-4o', 'gpt-4o-mini'] },
+      requestedData: FIELDS,
+    });
 
     const started = (await gqlOk(s.url, START, { id: draft.id })).startExport;
     expect(['IN_PROGRESS', 'SUCCESS']).toContain(started.status);
@@ -107,7 +137,11 @@ describe('GraphQL: export lifecycle', () => {
   it("another workspace's export: null from logExport, NOT_FOUND from every mutation", async () => {
     const draft = await create({ description: 'private' });
     expect(await gqlOk(s.url, GET, { id: draft.id }, otherKey)).toEqual({ logExport: null });
-    for (const [query, vars] of [[UPDATE, { id: draft.id, input: { description: 'x' } }], [START, { id: draft.id }], [CANCEL, { id: draft.id }]] as const) {
+    for (const [query, vars] of [
+      [UPDATE, { id: draft.id, input: { description: 'x' } }],
+      [START, { id: draft.id }],
+      [CANCEL, { id: draft.id }],
+    ] as const) {
       const r = await gqlError(s.url, query, vars, otherKey);
       expect(r.code).toBe('NOT_FOUND');
     }
@@ -124,7 +158,10 @@ describe('GraphQL: export lifecycle', () => {
     const unknown = await gqlError(s.url, CREATE, { input: { ...input, requestedData: ['id', 'not_a_field'] } });
     expect(unknown.code).toBe('BAD_USER_INPUT');
     expect(unknown.error?.message).toContain('not_a_field');
-    const crossed = await gqlError(s.url, UPDATE, { id: (await create({})).id, input: { filters: { from: '2025-05-02T00:00:00Z', to: '2025-05-01T00:00:00Z' } } });
+    const crossed = await gqlError(s.url, UPDATE, {
+      id: (await create({})).id,
+      input: { filters: { from: '2025-05-02T00:00:00Z', to: '2025-05-01T00:00:00Z' } },
+    });
     expect(crossed.code).toBe('BAD_USER_INPUT');
     expect(detailPaths(crossed.details)).toContain('input.filters.to');
   });
@@ -135,7 +172,9 @@ describe('GraphQL: export lifecycle', () => {
     clients.push(client);
     const sub = wsSubscribe(client, WATCH, { id: draft.id });
     await poll('the first event', async () => sub.events.length > 0 || sub.isSettled(), Boolean, 10_000);
-    expect(sub.events[0]).toEqual({ data: { exportStatusChanged: { id: draft.id, status: 'DRAFT', processed: 0, total: draft.total, progress: 0, downloadUrl: null } } });
+    expect(sub.events[0]).toEqual({
+      data: { exportStatusChanged: { id: draft.id, status: 'DRAFT', processed: 0, total: draft.total, progress: 0, downloadUrl: null } },
+    });
     await gqlOk(s.url, START, { id: draft.id });
     const end = await Promise.race([sub.done, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
     expect(end).toEqual({ completed: true });

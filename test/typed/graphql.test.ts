@@ -21,7 +21,13 @@ describe('GraphQL: logs and traces', () => {
 
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
-    named = new Named(await seedLogs(s, NAMES.map((n) => specLog(SPECS[n]!)), { workspace: WS }));
+    named = new Named(
+      await seedLogs(
+        s,
+        NAMES.map((n) => specLog(SPECS[n]!)),
+        { workspace: WS },
+      ),
+    );
     otherKey = (await createKey(s.url, { workspace: 'ws-b', scopes: ['logs.write', 'logs.view', 'logs.list', 'logs.export'] })).key;
     viewOnlyKey = (await createKey(s.url, { workspace: WS, scopes: ['logs.view'] })).key;
   });
@@ -37,9 +43,23 @@ describe('GraphQL: logs and traces', () => {
     const { log } = await gqlOk(s.url, LOG, { id, ws: WS });
     const sent = specLog(SPECS.a!);
     expect(log).toMatchObject({
-      id, workspaceId: WS, traceId: 'tr-typed-1', spanId: null, parentSpanId: null, spanName: null, createdAt: at(0),
-      provider: 'openai', model: 'gpt-4o', requestTokens: 1000, responseTokens: 500, totalTokens: 1500,
-      cost: 0.75, costCurrency: 'USD', responseTimeMs: 500, statusCode: 200, isSuccess: true,
+      id,
+      workspaceId: WS,
+      traceId: 'tr-typed-1',
+      spanId: null,
+      parentSpanId: null,
+      spanName: null,
+      createdAt: at(0),
+      provider: 'openai',
+      model: 'gpt-4o',
+      requestTokens: 1000,
+      responseTokens: 500,
+      totalTokens: 1500,
+      cost: 0.75,
+      costCurrency: 'USD',
+      responseTimeMs: 500,
+      statusCode: 200,
+      isSuccess: true,
     });
     expect(log.metadata).toMatchObject({ env: 'prod', team: 'search', prompt_slug: 'greet' });
     expect(log.request).toMatchObject({ url: sent.request.url, method: 'POST', body: sent.request.body });
@@ -142,14 +162,18 @@ describe('GraphQL: trace trees', () => {
   beforeAll(async () => {
     s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
     const t = 'tr-checkout';
-    await seedLogs(s, [
-      spanLog(t, 'sp-grandchild', 'sp-child', 'fetch-inventory', at(2)),
-      spanLog(t, 'sp-sibling', 'sp-root', 'format-reply', at(3)),
-      spanLog(t, 'sp-root', undefined, 'checkout-agent', at(0)),
-      spanLog(t, 'sp-child', 'sp-root', 'plan-order', at(1)),
-      spanLog(t, 'sp-orphan', 'sp-never-sent', 'late-callback', at(4)),
-      spanLog('tr-unrelated', 'sp-root', undefined, 'other', at(0)),
-    ], { workspace: TRACES });
+    await seedLogs(
+      s,
+      [
+        spanLog(t, 'sp-grandchild', 'sp-child', 'fetch-inventory', at(2)),
+        spanLog(t, 'sp-sibling', 'sp-root', 'format-reply', at(3)),
+        spanLog(t, 'sp-root', undefined, 'checkout-agent', at(0)),
+        spanLog(t, 'sp-child', 'sp-root', 'plan-order', at(1)),
+        spanLog(t, 'sp-orphan', 'sp-never-sent', 'late-callback', at(4)),
+        spanLog('tr-unrelated', 'sp-root', undefined, 'other', at(0)),
+      ],
+      { workspace: TRACES },
+    );
   });
   afterAll(() => s.stop());
 
@@ -158,7 +182,13 @@ describe('GraphQL: trace trees', () => {
     expect(trace.traceId).toBe('tr-checkout');
     expect(trace.spans.map((x: { spanId: string }) => x.spanId)).toEqual(['sp-root', 'sp-child', 'sp-grandchild', 'sp-sibling', 'sp-orphan']);
     expect(trace.roots.map(shapeOf)).toEqual([
-      { spanId: 'sp-root', children: [{ spanId: 'sp-child', children: [{ spanId: 'sp-grandchild', children: [] }] }, { spanId: 'sp-sibling', children: [] }] },
+      {
+        spanId: 'sp-root',
+        children: [
+          { spanId: 'sp-child', children: [{ spanId: 'sp-grandchild', children: [] }] },
+          { spanId: 'sp-sibling', children: [] },
+        ],
+      },
       { spanId: 'sp-orphan', children: [] },
     ]);
     expect(trace.roots[0].spanName).toBe('checkout-agent');
@@ -167,7 +197,10 @@ describe('GraphQL: trace trees', () => {
 
   it('children also resolve from a log fetched on its own', async () => {
     const { trace } = await gqlOk(s.url, TRACE, { t: 'tr-checkout', ws: TRACES });
-    const d = await gqlOk(s.url, `query($id: ID!, $ws: ID) { log(id: $id, workspaceId: $ws) { spanId children { spanId children { spanId } } } }`, { id: trace.roots[0].id, ws: TRACES });
+    const d = await gqlOk(s.url, `query($id: ID!, $ws: ID) { log(id: $id, workspaceId: $ws) { spanId children { spanId children { spanId } } } }`, {
+      id: trace.roots[0].id,
+      ws: TRACES,
+    });
     expect(shapeOf(d.log)).toEqual(shapeOf(trace.roots[0]));
   });
 
@@ -212,7 +245,11 @@ describe('GraphQL: trace trees', () => {
     const cases: [string, string, RegExp][] = [
       ['depth', `query($t: ID!) { trace(traceId: $t) { roots { ${nested} } } }`, /depth/i],
       ['aliases', `query($t: ID!) { ${aliases} }`, /alias/i],
-      ['cost', `query($t: ID!) { logs(first: 1000) { edges { node { children { children { children { children { id } } } } } } } trace(traceId: $t) { traceId } }`, /cost/i],
+      [
+        'cost',
+        `query($t: ID!) { logs(first: 1000) { edges { node { children { children { children { children { id } } } } } } } trace(traceId: $t) { traceId } }`,
+        /cost/i,
+      ],
     ];
     for (const [what, query, mentions] of cases) {
       const res = await gql(s.url, query, { t: 'tr-checkout' });

@@ -33,8 +33,18 @@ describe('tRPC: typed client for logs, traces and exports', () => {
     const a = await api.logs.get.query({ id: named.idOf.get('a')!, workspaceId: WS });
     const sent = specLog(SPECS.a!);
     expect(a).toMatchObject({
-      id: named.idOf.get('a'), workspaceId: WS, createdAt: at(0), provider: 'openai', model: 'gpt-4o',
-      requestTokens: 1000, responseTokens: 500, totalTokens: 1500, cost: 0.75, costCurrency: 'USD', statusCode: 200, isSuccess: true,
+      id: named.idOf.get('a'),
+      workspaceId: WS,
+      createdAt: at(0),
+      provider: 'openai',
+      model: 'gpt-4o',
+      requestTokens: 1000,
+      responseTokens: 500,
+      totalTokens: 1500,
+      cost: 0.75,
+      costCurrency: 'USD',
+      statusCode: 200,
+      isSuccess: true,
     });
     expect(a.metadata).toMatchObject({ env: 'prod', team: 'search' });
     expect(a.request.body).toEqual(sent.request.body);
@@ -77,13 +87,15 @@ describe('tRPC: typed client for logs, traces and exports', () => {
   }
 
   it('bad logs input is BAD_REQUEST with data.details naming each offending path; nothing is stored', async () => {
-    expect(await badRequests([
-      [() => api.logs.list.query({ workspaceId: WS, first: 1001 }), 'first'],
-      [() => api.logs.list.query({ workspaceId: WS, filter: { minCost: -1 } }), 'filter.minCost'],
-      [() => api.logs.list.query({ workspaceId: WS, filter: { statusCode: 42 } }), 'filter.statusCode'],
-      [() => api.logs.list.query({ workspaceId: WS, after: 'garbage' }), 'after'],
-      [() => api.exports.create.mutate({ workspaceId: WS, requestedData: [] }), 'requestedData'],
-    ])).toEqual([]);
+    expect(
+      await badRequests([
+        [() => api.logs.list.query({ workspaceId: WS, first: 1001 }), 'first'],
+        [() => api.logs.list.query({ workspaceId: WS, filter: { minCost: -1 } }), 'filter.minCost'],
+        [() => api.logs.list.query({ workspaceId: WS, filter: { statusCode: 42 } }), 'filter.statusCode'],
+        [() => api.logs.list.query({ workspaceId: WS, after: 'garbage' }), 'after'],
+        [() => api.exports.create.mutate({ workspaceId: WS, requestedData: [] }), 'requestedData'],
+      ]),
+    ).toEqual([]);
     // A bad log in a batch: nothing stored, the path points at the log and field.
     const bad = await trpcError(api.logs.ingest.mutate({ workspaceId: WS, logs: [specLog(SPECS.a!), { request: { body: {} }, response: { body: {} } }] }));
     expect(bad.data?.code).toBe('BAD_REQUEST');
@@ -93,11 +105,13 @@ describe('tRPC: typed client for logs, traces and exports', () => {
 
   it('bad export filters are BAD_REQUEST with data.details naming the filter field', async () => {
     const draft = await api.exports.create.mutate({ workspaceId: WS, requestedData: FIELDS });
-    expect(await badRequests([
-      [() => api.exports.create.mutate({ workspaceId: WS, requestedData: FIELDS, filters: { minCost: -1 } }), 'filters.minCost'],
-      [() => api.exports.create.mutate({ workspaceId: WS, requestedData: FIELDS, filters: { minTokens: 9, maxTokens: 1 } }), 'filters.maxTokens'],
-      [() => api.exports.update.mutate({ id: draft.id, filters: { statusCode: 42 } }), 'filters.statusCode'],
-    ])).toEqual([]);
+    expect(
+      await badRequests([
+        [() => api.exports.create.mutate({ workspaceId: WS, requestedData: FIELDS, filters: { minCost: -1 } }), 'filters.minCost'],
+        [() => api.exports.create.mutate({ workspaceId: WS, requestedData: FIELDS, filters: { minTokens: 9, maxTokens: 1 } }), 'filters.maxTokens'],
+        [() => api.exports.update.mutate({ id: draft.id, filters: { statusCode: 42 } }), 'filters.statusCode'],
+      ]),
+    ).toEqual([]);
   });
 
   it('UNAUTHORIZED, FORBIDDEN and NOT_FOUND codes', async () => {
@@ -115,19 +129,49 @@ describe('tRPC: typed client for logs, traces and exports', () => {
     const t = 'tr-trpc';
     await api.logs.ingest.mutate({
       workspaceId: WS,
-      logs: [spanLog(t, 'leaf', 'mid', 'leaf', at(203)), spanLog(t, 'mid', 'root', 'mid', at(201)), spanLog(t, 'root', undefined, 'root', at(200)), spanLog(t, 'side', 'root', 'side', at(202))],
+      logs: [
+        spanLog(t, 'leaf', 'mid', 'leaf', at(203)),
+        spanLog(t, 'mid', 'root', 'mid', at(201)),
+        spanLog(t, 'root', undefined, 'root', at(200)),
+        spanLog(t, 'side', 'root', 'side', at(202)),
+      ],
     });
     const trace = await api.traces.get.query({ traceId: t, workspaceId: WS });
     expect(trace.spans.map((x) => x.spanId)).toEqual(['root', 'mid', 'side', 'leaf']);
-    expect(trace.roots.map(shapeOf)).toEqual([{ spanId: 'root', children: [{ spanId: 'mid', children: [{ spanId: 'leaf', children: [] }] }, { spanId: 'side', children: [] }] }]);
+    expect(trace.roots.map(shapeOf)).toEqual([
+      {
+        spanId: 'root',
+        children: [
+          { spanId: 'mid', children: [{ spanId: 'leaf', children: [] }] },
+          { spanId: 'side', children: [] },
+        ],
+      },
+    ]);
     expect(trace.roots[0]!.children[0]!.children[0]).toMatchObject({ parentSpanId: 'mid', spanName: 'leaf', model: 'gpt-4o' });
     expect((await trpcError(api.traces.get.query({ traceId: 'tr-none', workspaceId: WS }))).data?.code).toBe('NOT_FOUND');
     expect((await trpcError(trpc(s.url, otherKey).traces.get.query({ traceId: t }))).data?.code).toBe('NOT_FOUND');
   });
 
   it('exports: create -> update -> start -> success -> downloadUrl, with CONFLICT and NOT_FOUND where due', async () => {
-    const draft = await api.exports.create.mutate({ workspaceId: WS, description: 'failures', filters: { isSuccess: false }, requestedData: FIELDS, format: 'jsonl' });
-    expect(draft).toMatchObject({ workspaceId: WS, status: 'draft', total: 3, processed: 0, progress: 0, filters: { isSuccess: false }, requestedData: FIELDS, format: 'jsonl', compression: 'none', error: null });
+    const draft = await api.exports.create.mutate({
+      workspaceId: WS,
+      description: 'failures',
+      filters: { isSuccess: false },
+      requestedData: FIELDS,
+      format: 'jsonl',
+    });
+    expect(draft).toMatchObject({
+      workspaceId: WS,
+      status: 'draft',
+      total: 3,
+      processed: 0,
+      progress: 0,
+      filters: { isSuccess: false },
+      requestedData: FIELDS,
+      format: 'jsonl',
+      compression: 'none',
+      error: null,
+    });
     expect((await trpcError(api.exports.downloadUrl.query({ id: draft.id }))).data?.code).toBe('CONFLICT');
 
     const updated = await api.exports.update.mutate({ id: draft.id, filters: { statusCode: [429, 500] }, description: 'throttled or broken' });
@@ -144,7 +188,11 @@ describe('tRPC: typed client for logs, traces and exports', () => {
     const started = await api.exports.start.mutate({ id: draft.id });
     expect(['in_progress', 'success']).toContain(started.status);
     expect((await trpcError(api.exports.start.mutate({ id: draft.id }))).data?.code).toBe('CONFLICT');
-    const done = await poll('export success', () => api.exports.get.query({ id: draft.id }), (e) => e.status === 'success' || e.status === 'failed');
+    const done = await poll(
+      'export success',
+      () => api.exports.get.query({ id: draft.id }),
+      (e) => e.status === 'success' || e.status === 'failed',
+    );
     expect(done).toMatchObject({ status: 'success', total: 2, processed: 2, progress: 1 });
     expect((await trpcError(api.exports.update.mutate({ id: draft.id, description: 'late' }))).data?.code).toBe('CONFLICT');
     expect((await trpcError(api.exports.cancel.mutate({ id: draft.id }))).data?.code).toBe('CONFLICT');
@@ -161,7 +209,11 @@ describe('tRPC: typed client for logs, traces and exports', () => {
     expect(await api.exports.cancel.mutate({ id: draft.id })).toMatchObject({ id: draft.id, status: 'stopped' });
     expect((await trpcError(api.exports.cancel.mutate({ id: draft.id }))).data?.code).toBe('CONFLICT');
     await api.exports.start.mutate({ id: draft.id });
-    const done = await poll('restart success', () => api.exports.get.query({ id: draft.id }), (e) => e.status === 'success' || e.status === 'failed');
+    const done = await poll(
+      'restart success',
+      () => api.exports.get.query({ id: draft.id }),
+      (e) => e.status === 'success' || e.status === 'failed',
+    );
     expect(done).toMatchObject({ status: 'success', total: 2 });
   });
 

@@ -113,13 +113,34 @@ describe('deriveFields: response shapes', () => {
           model: 'o4-mini-2025-04-16',
           output: [
             { type: 'reasoning', id: 'rs_67ccd2bf17f0819081ff3bb2cf6508e6', summary: [] },
-            { type: 'message', id: 'msg_67ccd2bf17f0819081ff3bb2cf6508e7', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: 'Suppose...', annotations: [] }] },
+            {
+              type: 'message',
+              id: 'msg_67ccd2bf17f0819081ff3bb2cf6508e7',
+              status: 'completed',
+              role: 'assistant',
+              content: [{ type: 'output_text', text: 'Suppose...', annotations: [] }],
+            },
           ],
-          usage: { input_tokens: 328, input_tokens_details: { cached_tokens: 128 }, output_tokens: 1152, output_tokens_details: { reasoning_tokens: 896 }, total_tokens: 1480 },
+          usage: {
+            input_tokens: 328,
+            input_tokens_details: { cached_tokens: 128 },
+            output_tokens: 1152,
+            output_tokens_details: { reasoning_tokens: 896 },
+            total_tokens: 1480,
+          },
         },
       ),
     );
-    expect(d).toMatchObject({ provider: 'openai', model: 'o4-mini-2025-04-16', requestTokens: 328, responseTokens: 1152, totalTokens: 1480, cacheReadTokens: 128, reasoningTokens: 896, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'openai',
+      model: 'o4-mini-2025-04-16',
+      requestTokens: 328,
+      responseTokens: 1152,
+      totalTokens: 1480,
+      cacheReadTokens: 128,
+      reasoningTokens: 896,
+      costSource: 'computed',
+    });
     expect(d.cost).toBeCloseTo(libCents('o4-mini-2025-04-16', 'openai', { input_tokens: 328, cache_read_tokens: 128, output_tokens: 1152 }), 10);
   });
 
@@ -127,7 +148,12 @@ describe('deriveFields: response shapes', () => {
     const d = deriveFields(
       log(
         'https://api.anthropic.com/v1/messages',
-        { model: 'claude-3-5-sonnet-20241022', max_tokens: 1024, system: [{ type: 'text', text: '...', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'Hi' }] },
+        {
+          model: 'claude-3-5-sonnet-20241022',
+          max_tokens: 1024,
+          system: [{ type: 'text', text: '...', cache_control: { type: 'ephemeral' } }],
+          messages: [{ role: 'user', content: 'Hi' }],
+        },
         {
           id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
           type: 'message',
@@ -141,8 +167,20 @@ describe('deriveFields: response shapes', () => {
         { provider: 'anthropic' },
       ),
     );
-    expect(d).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', requestTokens: 4512, responseTokens: 250, totalTokens: 4762, cacheReadTokens: 3000, cacheWriteTokens: 1500, costSource: 'computed' });
-    expect(d.cost).toBeCloseTo(libCents('claude-3-5-sonnet-20241022', 'anthropic', { input_tokens: 4512, cache_read_tokens: 3000, cache_write_tokens: 1500, output_tokens: 250 }), 10);
+    expect(d).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-3-5-sonnet-20241022',
+      requestTokens: 4512,
+      responseTokens: 250,
+      totalTokens: 4762,
+      cacheReadTokens: 3000,
+      cacheWriteTokens: 1500,
+      costSource: 'computed',
+    });
+    expect(d.cost).toBeCloseTo(
+      libCents('claude-3-5-sonnet-20241022', 'anthropic', { input_tokens: 4512, cache_read_tokens: 3000, cache_write_tokens: 1500, output_tokens: 250 }),
+      10,
+    );
   });
 
   it('Google Gemini (model from modelVersion, thoughts billed as output)', () => {
@@ -165,7 +203,16 @@ describe('deriveFields: response shapes', () => {
         },
       ),
     );
-    expect(d).toMatchObject({ provider: 'google', model: 'gemini-2.5-flash', requestTokens: 1200, responseTokens: 850, totalTokens: 2050, cacheReadTokens: 1024, reasoningTokens: 500, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'google',
+      model: 'gemini-2.5-flash',
+      requestTokens: 1200,
+      responseTokens: 850,
+      totalTokens: 2050,
+      cacheReadTokens: 1024,
+      reasoningTokens: 500,
+      costSource: 'computed',
+    });
     expect(d.cost).toBeCloseTo(libCents('gemini-2.5-flash', 'google', { input_tokens: 1200, cache_read_tokens: 1024, output_tokens: 850 }), 10);
   });
 
@@ -174,10 +221,20 @@ describe('deriveFields: response shapes', () => {
       log(
         'https://us-central1-aiplatform.googleapis.com/v1/projects/acme/locations/us-central1/publishers/google/models/gemini-2.0-flash-001:generateContent',
         { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] },
-        { candidates: [{ content: { parts: [{ text: 'Hello' }], role: 'model' }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 } },
+        {
+          candidates: [{ content: { parts: [{ text: 'Hello' }], role: 'model' }, finishReason: 'STOP' }],
+          usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 },
+        },
       ),
     );
-    expect(d).toMatchObject({ provider: 'vertex-ai', model: 'gemini-2.0-flash-001', requestTokens: 10, responseTokens: 5, totalTokens: 15, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'vertex-ai',
+      model: 'gemini-2.0-flash-001',
+      requestTokens: 10,
+      responseTokens: 5,
+      totalTokens: 15,
+      costSource: 'computed',
+    });
   });
 
   it('Cohere v1 chat (billed_units preferred over tokens)', () => {
@@ -211,7 +268,14 @@ describe('deriveFields: response shapes', () => {
         },
       ),
     );
-    expect(d).toMatchObject({ provider: 'cohere', model: 'command-a-03-2025', requestTokens: 5, responseTokens: 418, totalTokens: 423, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'cohere',
+      model: 'command-a-03-2025',
+      requestTokens: 5,
+      responseTokens: 418,
+      totalTokens: 423,
+      costSource: 'computed',
+    });
   });
 
   it('Bedrock Converse (model from URL, inputTokens excludes cache)', () => {
@@ -227,8 +291,20 @@ describe('deriveFields: response shapes', () => {
         },
       ),
     );
-    expect(d).toMatchObject({ provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0', requestTokens: 1130, responseTokens: 628, totalTokens: 1758, cacheReadTokens: 1100, cacheWriteTokens: 0, costSource: 'computed' });
-    expect(d.cost).toBeCloseTo(libCents('anthropic.claude-3-5-sonnet-20240620-v1:0', 'aws', { input_tokens: 1130, cache_read_tokens: 1100, output_tokens: 628 }), 10);
+    expect(d).toMatchObject({
+      provider: 'bedrock',
+      model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      requestTokens: 1130,
+      responseTokens: 628,
+      totalTokens: 1758,
+      cacheReadTokens: 1100,
+      cacheWriteTokens: 0,
+      costSource: 'computed',
+    });
+    expect(d.cost).toBeCloseTo(
+      libCents('anthropic.claude-3-5-sonnet-20240620-v1:0', 'aws', { input_tokens: 1130, cache_read_tokens: 1100, output_tokens: 628 }),
+      10,
+    );
   });
 
   it('Bedrock InvokeModel with an Anthropic body', () => {
@@ -236,11 +312,26 @@ describe('deriveFields: response shapes', () => {
       log(
         'https://bedrock-runtime.us-west-2.amazonaws.com/model/anthropic.claude-3-haiku-20240307-v1:0/invoke',
         { anthropic_version: 'bedrock-2023-05-31', max_tokens: 512, messages: [{ role: 'user', content: 'Hi' }] },
-        { id: 'msg_bdrk_01Lq3W', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Hello!' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 14, output_tokens: 9 } },
+        {
+          id: 'msg_bdrk_01Lq3W',
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'text', text: 'Hello!' }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { input_tokens: 14, output_tokens: 9 },
+        },
         { provider: 'bedrock' },
       ),
     );
-    expect(d).toMatchObject({ provider: 'bedrock', model: 'anthropic.claude-3-haiku-20240307-v1:0', requestTokens: 14, responseTokens: 9, totalTokens: 23, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'bedrock',
+      model: 'anthropic.claude-3-haiku-20240307-v1:0',
+      requestTokens: 14,
+      responseTokens: 9,
+      totalTokens: 23,
+      costSource: 'computed',
+    });
   });
 
   it('Bedrock InvokeModel with Amazon Titan', () => {
@@ -251,7 +342,14 @@ describe('deriveFields: response shapes', () => {
         { inputTextTokenCount: 12, results: [{ tokenCount: 85, outputText: 'Logs are...', completionReason: 'FINISH' }] },
       ),
     );
-    expect(d).toMatchObject({ provider: 'bedrock', model: 'amazon.titan-text-express-v1', requestTokens: 12, responseTokens: 85, totalTokens: 97, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'bedrock',
+      model: 'amazon.titan-text-express-v1',
+      requestTokens: 12,
+      responseTokens: 85,
+      totalTokens: 97,
+      costSource: 'computed',
+    });
   });
 
   it('OpenAI embeddings (no completion tokens -> responseTokens 0)', () => {
@@ -259,10 +357,22 @@ describe('deriveFields: response shapes', () => {
       log(
         'https://api.openai.com/v1/embeddings',
         { model: 'text-embedding-3-small', input: 'The food was delicious.' },
-        { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.0023064255, -0.009327292] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 8, total_tokens: 8 } },
+        {
+          object: 'list',
+          data: [{ object: 'embedding', index: 0, embedding: [0.0023064255, -0.009327292] }],
+          model: 'text-embedding-3-small',
+          usage: { prompt_tokens: 8, total_tokens: 8 },
+        },
       ),
     );
-    expect(d).toMatchObject({ provider: 'openai', model: 'text-embedding-3-small', requestTokens: 8, responseTokens: 0, totalTokens: 8, costSource: 'computed' });
+    expect(d).toMatchObject({
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      requestTokens: 8,
+      responseTokens: 0,
+      totalTokens: 8,
+      costSource: 'computed',
+    });
     expect(d.cost).toBeCloseTo(libCents('text-embedding-3-small', 'openai', { input_tokens: 8, output_tokens: 0 }), 12);
   });
 
@@ -271,7 +381,13 @@ describe('deriveFields: response shapes', () => {
       log(
         'https://acme-prod.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21',
         { messages: [{ role: 'user', content: 'Hi' }] },
-        { id: 'chatcmpl-AzX1', object: 'chat.completion', model: 'gpt-4o-2024-08-06', choices: [], usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } },
+        {
+          id: 'chatcmpl-AzX1',
+          object: 'chat.completion',
+          model: 'gpt-4o-2024-08-06',
+          choices: [],
+          usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 },
+        },
       ),
     );
     expect(d).toMatchObject({ provider: 'azure-openai', model: 'gpt-4o-2024-08-06', requestTokens: 1000, costSource: 'computed' });
@@ -281,31 +397,78 @@ describe('deriveFields: response shapes', () => {
 describe('deriveFields: cost provenance, metadata and robustness', () => {
   it('prefers a client-supplied cost in cents', () => {
     const d = deriveFields(
-      log('https://api.openai.com/v1/chat/completions', { model: 'gpt-4o' }, { model: 'gpt-4o', usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } }, {
-        metadata: { portkey_cost: '0.42' },
-      }),
+      log(
+        'https://api.openai.com/v1/chat/completions',
+        { model: 'gpt-4o' },
+        { model: 'gpt-4o', usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } },
+        {
+          metadata: { portkey_cost: '0.42' },
+        },
+      ),
     );
     expect(d).toMatchObject({ cost: 0.42, costCurrency: 'USD', costSource: 'client' });
   });
 
   it('reads the documented metadata keys', () => {
     const d = deriveFields(
-      log('https://example.internal/v1/chat', {}, {}, {
-        status: 503,
-        metadata: {
-          provider: 'Groq', model: 'llama-3.3-70b-versatile', promptSlug: 'support-triage', prompt_version_id: 'pv_12', config_id: 'cfg_9', virtual_key: 'vk-prod',
-          cache_status: 'MISS', cache_type: 'simple', stream_mode: 'true', mode: 'single', runtime: 'node', runtime_version: '20.19.0', sdk_version: '1.9.2', retry_success_count: '2',
+      log(
+        'https://example.internal/v1/chat',
+        {},
+        {},
+        {
+          status: 503,
+          metadata: {
+            provider: 'Groq',
+            model: 'llama-3.3-70b-versatile',
+            promptSlug: 'support-triage',
+            prompt_version_id: 'pv_12',
+            config_id: 'cfg_9',
+            virtual_key: 'vk-prod',
+            cache_status: 'MISS',
+            cache_type: 'simple',
+            stream_mode: 'true',
+            mode: 'single',
+            runtime: 'node',
+            runtime_version: '20.19.0',
+            sdk_version: '1.9.2',
+            retry_success_count: '2',
+          },
         },
-      }),
+      ),
     );
     expect(d).toEqual({
-      provider: 'groq', model: 'llama-3.3-70b-versatile', statusCode: 503, isSuccess: false, responseTimeMs: 812, promptSlug: 'support-triage', promptVersionId: 'pv_12', configId: 'cfg_9',
-      virtualKey: 'vk-prod', cacheStatus: 'MISS', cacheType: 'simple', streamMode: true, mode: 'single', runtime: 'node', runtimeVersion: '20.19.0', sdkVersion: '1.9.2', retrySuccessCount: 2,
+      provider: 'groq',
+      model: 'llama-3.3-70b-versatile',
+      statusCode: 503,
+      isSuccess: false,
+      responseTimeMs: 812,
+      promptSlug: 'support-triage',
+      promptVersionId: 'pv_12',
+      configId: 'cfg_9',
+      virtualKey: 'vk-prod',
+      cacheStatus: 'MISS',
+      cacheType: 'simple',
+      streamMode: true,
+      mode: 'single',
+      runtime: 'node',
+      runtimeVersion: '20.19.0',
+      sdkVersion: '1.9.2',
+      retrySuccessCount: 2,
     });
   });
 
   it('never throws on unknown or malformed bodies and derives no tokens', () => {
-    const odd: unknown[] = ['plain text', [1, 2, 3], null, undefined, 42, { usage: 'weird' }, { usage: { prompt_tokens: -5, completion_tokens: Number.NaN } }, { usageMetadata: [] }, { meta: { billed_units: null } }];
+    const odd: unknown[] = [
+      'plain text',
+      [1, 2, 3],
+      null,
+      undefined,
+      42,
+      { usage: 'weird' },
+      { usage: { prompt_tokens: -5, completion_tokens: Number.NaN } },
+      { usageMetadata: [] },
+      { meta: { billed_units: null } },
+    ];
     for (const body of odd) {
       const d = deriveFields(log('not a url', body, body));
       expect(d.requestTokens).toBeUndefined();
@@ -319,7 +482,14 @@ describe('deriveFields: cost provenance, metadata and robustness', () => {
   });
 
   it('resolves metadata aliases by documented precedence regardless of key order', () => {
-    const d = deriveFields(log('https://api.openai.com/v1/x', {}, {}, { metadata: { configId: 'c3', config_id: 'c2', config: 'c1', promptSlug: 's2', prompt_slug: 's1', portkey_cost: '9', cost: '1.5' } }));
+    const d = deriveFields(
+      log(
+        'https://api.openai.com/v1/x',
+        {},
+        {},
+        { metadata: { configId: 'c3', config_id: 'c2', config: 'c1', promptSlug: 's2', prompt_slug: 's1', portkey_cost: '9', cost: '1.5' } },
+      ),
+    );
     expect(d).toMatchObject({ configId: 'c1', promptSlug: 's1', cost: 1.5, costSource: 'client' });
   });
 
@@ -330,13 +500,22 @@ describe('deriveFields: cost provenance, metadata and robustness', () => {
 
 describe('providerFromUrl', () => {
   const cases: Array<[string, string | undefined]> = [
-    ['https://api.openai.com/v1/chat/completions', 'openai'], ['https://acme.openai.azure.com/openai/deployments/x', 'azure-openai'],
-    ['https://api.anthropic.com/v1/messages', 'anthropic'], ['https://generativelanguage.googleapis.com/v1beta/models/x', 'google'],
-    ['https://europe-west4-aiplatform.googleapis.com/v1/projects/p', 'vertex-ai'], ['https://bedrock-runtime.eu-central-1.amazonaws.com/model/x/converse', 'bedrock'],
-    ['https://api.cohere.ai/v1/chat', 'cohere'], ['https://api.mistral.ai/v1/chat/completions', 'mistral-ai'], ['https://api.groq.com/openai/v1/chat/completions', 'groq'],
-    ['https://api.together.xyz/v1/chat/completions', 'together-ai'], ['https://api.deepseek.com/chat/completions', 'deepseek'],
-    ['https://openrouter.ai/api/v1/chat/completions', 'openrouter'], ['https://api.x.ai/v1/chat/completions', 'x-ai'],
-    ['https://API.FIREWORKS.AI:443/inference/v1/chat/completions', 'fireworks-ai'], ['http://localhost:11434/api/chat', undefined], ['', undefined],
+    ['https://api.openai.com/v1/chat/completions', 'openai'],
+    ['https://acme.openai.azure.com/openai/deployments/x', 'azure-openai'],
+    ['https://api.anthropic.com/v1/messages', 'anthropic'],
+    ['https://generativelanguage.googleapis.com/v1beta/models/x', 'google'],
+    ['https://europe-west4-aiplatform.googleapis.com/v1/projects/p', 'vertex-ai'],
+    ['https://bedrock-runtime.eu-central-1.amazonaws.com/model/x/converse', 'bedrock'],
+    ['https://api.cohere.ai/v1/chat', 'cohere'],
+    ['https://api.mistral.ai/v1/chat/completions', 'mistral-ai'],
+    ['https://api.groq.com/openai/v1/chat/completions', 'groq'],
+    ['https://api.together.xyz/v1/chat/completions', 'together-ai'],
+    ['https://api.deepseek.com/chat/completions', 'deepseek'],
+    ['https://openrouter.ai/api/v1/chat/completions', 'openrouter'],
+    ['https://api.x.ai/v1/chat/completions', 'x-ai'],
+    ['https://API.FIREWORKS.AI:443/inference/v1/chat/completions', 'fireworks-ai'],
+    ['http://localhost:11434/api/chat', undefined],
+    ['', undefined],
   ];
   it.each(cases)('%s -> %s', (url, expected) => {
     expect(providerFromUrl(url)).toBe(expected);

@@ -44,11 +44,29 @@ function fixture(overrides: Partial<LogRecord> = {}): LogRecord {
     response: { status: 200, headers: {}, body: JSON.stringify(responseBody), responseTime: 812 },
     metadata: { _user: 'u-1', 'env.name': 'prod', $tier: 'gold' },
     derived: {
-      provider: 'openai', model: 'gpt-4o', requestTokens: 1000, responseTokens: 500, totalTokens: 1500,
-      cost: 0.75, costCurrency: 'USD', costSource: 'computed', statusCode: 200, isSuccess: true, responseTimeMs: 812,
-      promptSlug: 'pp-welcome', promptVersionId: '3', configId: 'pc-main', virtualKey: 'vk-openai',
-      cacheStatus: 'MISS', cacheType: 'SIMPLE', streamMode: false, mode: 'FALLBACK',
-      runtime: 'node', runtimeVersion: '20.19.0', sdkVersion: '3.1.0', retrySuccessCount: 2,
+      provider: 'openai',
+      model: 'gpt-4o',
+      requestTokens: 1000,
+      responseTokens: 500,
+      totalTokens: 1500,
+      cost: 0.75,
+      costCurrency: 'USD',
+      costSource: 'computed',
+      statusCode: 200,
+      isSuccess: true,
+      responseTimeMs: 812,
+      promptSlug: 'pp-welcome',
+      promptVersionId: '3',
+      configId: 'pc-main',
+      virtualKey: 'vk-openai',
+      cacheStatus: 'MISS',
+      cacheType: 'SIMPLE',
+      streamMode: false,
+      mode: 'FALLBACK',
+      runtime: 'node',
+      runtimeVersion: '20.19.0',
+      sdkVersion: '3.1.0',
+      retrySuccessCount: 2,
     },
     weightedFeedback: 2.5,
     ...overrides,
@@ -111,8 +129,19 @@ describe('export field catalogue', () => {
 
   it('defaults to the seed example selection', () => {
     expect(DEFAULT_EXPORT_FIELDS).toEqual([
-      'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model',
-      'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code',
+      'id',
+      'trace_id',
+      'created_at',
+      'request',
+      'response',
+      'ai_provider',
+      'ai_model',
+      'request_tokens',
+      'response_tokens',
+      'total_tokens',
+      'cost',
+      'response_time',
+      'status_code',
     ]);
     expect(resolveRequestedFields([...DEFAULT_EXPORT_FIELDS])).toHaveLength(13);
   });
@@ -147,12 +176,24 @@ describe('export field catalogue', () => {
 
   it('gives null for every missing value, so every line carries every key', () => {
     const bare: ExportRow = {
-      id: 'x', createdAt: new Date(Number.NaN), metadata: {},
+      id: 'x',
+      createdAt: new Date(Number.NaN),
+      metadata: {},
       request: { url: 'u', method: 'POST', body: undefined as unknown as string },
       response: { body: undefined as unknown as string },
       derived: { statusCode: 0, isSuccess: false, cost: Number.NaN },
     };
-    const kept = new Set(['id', 'request_url', 'request_method', 'status_code', 'response_status_code', 'is_success', 'metadata', 'metadata.key', 'metadata.value']);
+    const kept = new Set([
+      'id',
+      'request_url',
+      'request_method',
+      'status_code',
+      'response_status_code',
+      'is_success',
+      'metadata',
+      'metadata.key',
+      'metadata.value',
+    ]);
     for (const f of resolveRequestedFields([...EXPORT_FIELD_NAMES])) {
       if (kept.has(f.name)) continue;
       expect(f.value(bare), f.name).toBeNull();
@@ -198,7 +239,11 @@ describe('requested_data validation', () => {
     expect(err.message).toContain('"nope"');
     expect(err.message).toContain('"constructor"');
     for (const n of EXPORT_FIELD_NAMES) expect(err.message).toContain(n);
-    expect(err.details?.map((d) => d.path)).toEqual([['requested_data', 1], ['requested_data', 2], ['requested_data', 3]]);
+    expect(err.details?.map((d) => d.path)).toEqual([
+      ['requested_data', 1],
+      ['requested_data', 2],
+      ['requested_data', 3],
+    ]);
     for (const d of err.details ?? []) expect(d.message).toContain('ai_provider, ');
   });
 

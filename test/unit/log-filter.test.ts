@@ -35,9 +35,20 @@ describe('parseLogFilter (GraphQL / tRPC LogFilter)', () => {
       statusCode: 429,
       isSuccess: false,
       metadata: { env: 'prod', 'user.id': 'u-1' },
-      minCost: 0.5, maxCost: 10, minTokens: 1, maxTokens: 2, minRequestTokens: 3, maxRequestTokens: 4,
-      minResponseTokens: 5, maxResponseTokens: 6, minWeightedFeedback: -2, maxWeightedFeedback: 3,
-      promptSlug: 'greet', config: ['cfg-1'], virtualKey: 'vk-1', modelPrefix: ' GPT-4 ',
+      minCost: 0.5,
+      maxCost: 10,
+      minTokens: 1,
+      maxTokens: 2,
+      minRequestTokens: 3,
+      maxRequestTokens: 4,
+      minResponseTokens: 5,
+      maxResponseTokens: 6,
+      minWeightedFeedback: -2,
+      maxWeightedFeedback: 3,
+      promptSlug: 'greet',
+      config: ['cfg-1'],
+      virtualKey: 'vk-1',
+      modelPrefix: ' GPT-4 ',
     });
     expect(f).toEqual({
       from: new Date('2025-01-01T00:00:00Z'),
@@ -50,9 +61,20 @@ describe('parseLogFilter (GraphQL / tRPC LogFilter)', () => {
       statusCode: [429],
       isSuccess: false,
       metadata: { env: 'prod', 'user.id': 'u-1' },
-      minCost: 0.5, maxCost: 10, minTokens: 1, maxTokens: 2, minRequestTokens: 3, maxRequestTokens: 4,
-      minResponseTokens: 5, maxResponseTokens: 6, minWeightedFeedback: -2, maxWeightedFeedback: 3,
-      promptSlug: ['greet'], config: ['cfg-1'], virtualKey: ['vk-1'], modelPrefix: ['GPT-4'],
+      minCost: 0.5,
+      maxCost: 10,
+      minTokens: 1,
+      maxTokens: 2,
+      minRequestTokens: 3,
+      maxRequestTokens: 4,
+      minResponseTokens: 5,
+      maxResponseTokens: 6,
+      minWeightedFeedback: -2,
+      maxWeightedFeedback: 3,
+      promptSlug: ['greet'],
+      config: ['cfg-1'],
+      virtualKey: ['vk-1'],
+      modelPrefix: ['GPT-4'],
     });
     // Stored filters are parsed again later: the parsed form must parse to itself.
     expect(parseLogFilter(f)).toEqual(f);
@@ -117,15 +139,20 @@ describe('fromGenerationsFilter (Portkey REST GenerationsFilterSchema)', () => {
     const r = fromGenerationsFilter({
       time_of_generation_min: '2025-01-01T00:00:00Z',
       time_of_generation_max: '2025-01-31T00:00:00Z',
-      total_units_min: 10, total_units_max: 5000,
-      cost_min: 0.1, cost_max: 99,
+      total_units_min: 10,
+      total_units_max: 5000,
+      cost_min: 0.1,
+      cost_max: 99,
       ai_model: 'gpt-4o, claude-3-5-sonnet',
-      prompt_token_min: 1, prompt_token_max: 2000,
-      completion_token_min: 3, completion_token_max: 4000,
+      prompt_token_min: 1,
+      prompt_token_max: 2000,
+      completion_token_min: 3,
+      completion_token_max: 4000,
       status_code: '200,429',
       metadata: { env: 'prod', retries: 2, cached: false },
       ai_org_model: 'openai__gpt-4o, anthropic__claude-3',
-      weighted_feedback_min: -1, weighted_feedback_max: 5,
+      weighted_feedback_min: -1,
+      weighted_feedback_max: 5,
       virtual_keys: 'vk-1,vk-2',
       trace_id: 'tr-1',
       span_id: 'sp-1',
@@ -137,15 +164,30 @@ describe('fromGenerationsFilter (Portkey REST GenerationsFilterSchema)', () => {
     });
     expect(r).toEqual({
       filter: {
-        from: new Date('2025-01-01T00:00:00Z'), to: new Date('2025-01-31T00:00:00Z'),
-        minTokens: 10, maxTokens: 5000, minCost: 0.1, maxCost: 99,
+        from: new Date('2025-01-01T00:00:00Z'),
+        to: new Date('2025-01-31T00:00:00Z'),
+        minTokens: 10,
+        maxTokens: 5000,
+        minCost: 0.1,
+        maxCost: 99,
         model: ['gpt-4o', 'claude-3-5-sonnet'],
-        minRequestTokens: 1, maxRequestTokens: 2000, minResponseTokens: 3, maxResponseTokens: 4000,
+        minRequestTokens: 1,
+        maxRequestTokens: 2000,
+        minResponseTokens: 3,
+        maxResponseTokens: 4000,
         statusCode: [200, 429],
         metadata: { env: 'prod', retries: '2', cached: 'false' },
-        providerModel: [{ provider: 'openai', model: 'gpt-4o' }, { provider: 'anthropic', model: 'claude-3' }],
-        minWeightedFeedback: -1, maxWeightedFeedback: 5,
-        virtualKey: ['vk-1', 'vk-2'], traceId: ['tr-1'], spanId: ['sp-1'], config: ['cfg-1'], promptSlug: ['greet', 'summarise'],
+        providerModel: [
+          { provider: 'openai', model: 'gpt-4o' },
+          { provider: 'anthropic', model: 'claude-3' },
+        ],
+        minWeightedFeedback: -1,
+        maxWeightedFeedback: 5,
+        virtualKey: ['vk-1', 'vk-2'],
+        traceId: ['tr-1'],
+        spanId: ['sp-1'],
+        config: ['cfg-1'],
+        promptSlug: ['greet', 'summarise'],
       },
       limit: 100,
       offset: 300,
@@ -178,7 +220,10 @@ describe('fromGenerationsFilter (Portkey REST GenerationsFilterSchema)', () => {
 
   it('rejects unknown keys, naming them and listing the valid ones', () => {
     const details = detailsOf(() => fromGenerationsFilter({ ai_models: 'gpt-4o', limit: 5 }, ['filters']));
-    expect(details.map((d) => d.path)).toEqual([['filters', 'ai_models'], ['filters', 'limit']]);
+    expect(details.map((d) => d.path)).toEqual([
+      ['filters', 'ai_models'],
+      ['filters', 'limit'],
+    ]);
     for (const k of GENERATIONS_FILTER_KEYS) expect(details[0]!.message).toContain(k);
     expect(paths(() => fromGenerationsFilter({ created_at: { gt: '2024-01-01T00:00:00Z' } }))).toEqual([['created_at', 'gt']]);
   });
@@ -202,8 +247,8 @@ describe('fromGenerationsFilter (Portkey REST GenerationsFilterSchema)', () => {
   });
 
   it('refuses the same bound given in both date forms', () => {
-    expect(
-      paths(() => fromGenerationsFilter({ time_of_generation_min: '2024-01-01T00:00:00Z', created_at: { gte: '2024-01-02T00:00:00Z' } })),
-    ).toEqual([['created_at', 'gte']]);
+    expect(paths(() => fromGenerationsFilter({ time_of_generation_min: '2024-01-01T00:00:00Z', created_at: { gte: '2024-01-02T00:00:00Z' } }))).toEqual([
+      ['created_at', 'gte'],
+    ]);
   });
 });

@@ -38,22 +38,39 @@ function decodesOrRejects(fn: () => unknown): 'ok' | 'rejected' {
 
 const tree = () =>
   recordTree(
-    [{
-      name: 'POST /support', kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
-      children: [{
-        name: 'invoke_agent support', kind: SpanKind.INTERNAL, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' },
-        children: [{
-          name: 'chat gpt-4o',
-          attributes: {
-            'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 120,
-            'gen_ai.request.temperature': 0.25, 'gen_ai.request.stream': false, 'gen_ai.response.finish_reasons': ['stop', 'length'],
-            'app.scores': [0.5, 1.5], 'app.flags': [true, false], 'app.empty': '', 'app.unicode': 'żółw 🐢',
+    [
+      {
+        name: 'POST /support',
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200 },
+        children: [
+          {
+            name: 'invoke_agent support',
+            kind: SpanKind.INTERNAL,
+            attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'support' },
+            children: [
+              {
+                name: 'chat gpt-4o',
+                attributes: {
+                  'gen_ai.provider.name': 'openai',
+                  'gen_ai.request.model': 'gpt-4o',
+                  'gen_ai.usage.input_tokens': 120,
+                  'gen_ai.request.temperature': 0.25,
+                  'gen_ai.request.stream': false,
+                  'gen_ai.response.finish_reasons': ['stop', 'length'],
+                  'app.scores': [0.5, 1.5],
+                  'app.flags': [true, false],
+                  'app.empty': '',
+                  'app.unicode': 'żółw 🐢',
+                },
+                events: [{ name: 'gen_ai.user.message', attributes: { content: 'Hello', 'app.n': 3 } }, { name: 'retry' }],
+                error: 'upstream timed out',
+              },
+            ],
           },
-          events: [{ name: 'gen_ai.user.message', attributes: { content: 'Hello', 'app.n': 3 } }, { name: 'retry' }],
-          error: 'upstream timed out',
-        }],
-      }],
-    }],
+        ],
+      },
+    ],
     { 'service.name': 'support-api', 'service.version': '2.0.0', 'host.cpus': 8, 'feature.on': true },
   );
 
@@ -99,9 +116,16 @@ describe('decoding real exporter output', () => {
   it('maps attribute values to their JSON-like types', () => {
     const { span } = allSpans(fromProto).find(({ span: s }) => s.name === 'chat gpt-4o')!;
     expect(span.attributes).toEqual({
-      'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 120,
-      'gen_ai.request.temperature': 0.25, 'gen_ai.request.stream': false, 'gen_ai.response.finish_reasons': ['stop', 'length'],
-      'app.scores': [0.5, 1.5], 'app.flags': [true, false], 'app.empty': '', 'app.unicode': 'żółw 🐢',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.request.temperature': 0.25,
+      'gen_ai.request.stream': false,
+      'gen_ai.response.finish_reasons': ['stop', 'length'],
+      'app.scores': [0.5, 1.5],
+      'app.flags': [true, false],
+      'app.empty': '',
+      'app.unicode': 'żółw 🐢',
     });
   });
 });
@@ -110,56 +134,100 @@ describe('values the SDK cannot produce, encoded by hand in both encodings', () 
   const traceId = '0af7651916cd43dd8448eb211c80319c';
   const spanId = 'b7ad6b7169203331';
   const nested: IAnyValue = {
-    kvlistValue: { values: [
-      { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: 2 }, { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } }] } } },
-      { key: 'bytes', value: { bytesValue: Buffer.from('hello') } },
-      { key: 'empty', value: {} },
-    ] },
+    kvlistValue: {
+      values: [
+        {
+          key: 'list',
+          value: {
+            arrayValue: { values: [{ stringValue: 'a' }, { intValue: 2 }, { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } }] },
+          },
+        },
+        { key: 'bytes', value: { bytesValue: Buffer.from('hello') } },
+        { key: 'empty', value: {} },
+      ],
+    },
   };
   const protoReq = encode({
-    resourceSpans: [{
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
-      scopeSpans: [{
-        scope: { name: 'lib' },
-        spans: [{
-          traceId: Buffer.from(traceId, 'hex'), spanId: Buffer.from(spanId, 'hex'), parentSpanId: Buffer.alloc(8), name: 'op', kind: 3,
-          startTimeUnixNano: 1_700_000_000_123_456_789, endTimeUnixNano: 1_700_000_001_000_000_000,
-          attributes: [
-            { key: 'nested', value: nested },
-            { key: 'big', value: { intValue: longFrom('9007199254740993') } },
-            { key: 'neg', value: { intValue: -42 } },
-            { key: '__proto__', value: { stringValue: 'not a prototype' } },
-          ],
-          status: { code: 1 },
-        }],
-      }],
-    }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+        scopeSpans: [
+          {
+            scope: { name: 'lib' },
+            spans: [
+              {
+                traceId: Buffer.from(traceId, 'hex'),
+                spanId: Buffer.from(spanId, 'hex'),
+                parentSpanId: Buffer.alloc(8),
+                name: 'op',
+                kind: 3,
+                // biome-ignore lint/correctness/noPrecisionLoss: decoders must cope with nanosecond times that a JS number cannot hold exactly
+                startTimeUnixNano: 1_700_000_000_123_456_789,
+                endTimeUnixNano: 1_700_000_001_000_000_000,
+                attributes: [
+                  { key: 'nested', value: nested },
+                  { key: 'big', value: { intValue: longFrom('9007199254740993') } },
+                  { key: 'neg', value: { intValue: -42 } },
+                  { key: '__proto__', value: { stringValue: 'not a prototype' } },
+                ],
+                status: { code: 1 },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   });
   // The same request as the generic protobuf JSON mapping might spell it: snake_case keys, base64 ids,
   // numeric times, enum names, int64s as strings.
   const jsonReq = JSON.stringify({
-    resource_spans: [{
-      resource: { attributes: [{ key: 'service.name', value: { string_value: 'svc' } }] },
-      scope_spans: [{
-        scope: { name: 'lib' },
-        spans: [{
-          trace_id: Buffer.from(traceId, 'hex').toString('base64'), span_id: Buffer.from(spanId, 'hex').toString('base64'),
-          parent_span_id: '0000000000000000', name: 'op', kind: 'SPAN_KIND_CLIENT',
-          start_time_unix_nano: 1_700_000_000_123_456_789, endTimeUnixNano: '1700000001000000000',
-          attributes: [
-            { key: 'nested', value: { kvlistValue: { values: [
-              { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '2' }, { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } }] } } },
-              { key: 'bytes', value: { bytesValue: Buffer.from('hello').toString('base64') } },
-              { key: 'empty', value: {} },
-            ] } } },
-            { key: 'big', value: { intValue: '9007199254740993' } },
-            { key: 'neg', value: { int_value: -42 } },
-            { key: '__proto__', value: { stringValue: 'not a prototype' } },
-          ],
-          status: { code: 'STATUS_CODE_OK' },
-        }],
-      }],
-    }],
+    resource_spans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'svc' } }] },
+        scope_spans: [
+          {
+            scope: { name: 'lib' },
+            spans: [
+              {
+                trace_id: Buffer.from(traceId, 'hex').toString('base64'),
+                span_id: Buffer.from(spanId, 'hex').toString('base64'),
+                parent_span_id: '0000000000000000',
+                name: 'op',
+                kind: 'SPAN_KIND_CLIENT',
+                // biome-ignore lint/correctness/noPrecisionLoss: decoders must cope with nanosecond times that a JS number cannot hold exactly
+                start_time_unix_nano: 1_700_000_000_123_456_789,
+                endTimeUnixNano: '1700000001000000000',
+                attributes: [
+                  {
+                    key: 'nested',
+                    value: {
+                      kvlistValue: {
+                        values: [
+                          {
+                            key: 'list',
+                            value: {
+                              arrayValue: {
+                                values: [{ stringValue: 'a' }, { intValue: '2' }, { kvlistValue: { values: [{ key: 'deep', value: { boolValue: true } }] } }],
+                              },
+                            },
+                          },
+                          { key: 'bytes', value: { bytesValue: Buffer.from('hello').toString('base64') } },
+                          { key: 'empty', value: {} },
+                        ],
+                      },
+                    },
+                  },
+                  { key: 'big', value: { intValue: '9007199254740993' } },
+                  { key: 'neg', value: { int_value: -42 } },
+                  { key: '__proto__', value: { stringValue: 'not a prototype' } },
+                ],
+                status: { code: 'STATUS_CODE_OK' },
+              },
+            ],
+          },
+        ],
+      },
+    ],
   });
 
   it('decodes both to the same export', () => {
@@ -195,7 +263,7 @@ describe('values the SDK cannot produce, encoded by hand in both encodings', () 
 describe('undecodable input is a BAD_REQUEST, never a crash', () => {
   it('rejects random bytes or decodes them into something harmless', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const outcomes = { ok: 0, rejected: 0 };
     for (let i = 0; i < 2000; i++) {
       const buf = Buffer.alloc(1 + Math.floor(rand() * 200));

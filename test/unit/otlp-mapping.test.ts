@@ -32,46 +32,97 @@ const body = (text: string) => JSON.parse(text) as Record<string, unknown>;
 describe('GenAI spans, current semantic conventions', () => {
   const input = [{ role: 'user', parts: [{ type: 'text', content: 'Rotate my key?' }] }];
   const output = [{ role: 'assistant', parts: [{ type: 'text', content: 'Open Settings.' }], finish_reason: 'stop' }];
-  const log = mapOne({
-    name: 'chat gpt-4o',
-    attributes: {
-      'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai',
-      'gen_ai.request.model': 'gpt-4o', 'gen_ai.response.model': 'gpt-4o-2024-08-06', 'gen_ai.response.id': 'chatcmpl-1',
-      'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 256, 'gen_ai.request.top_p': 0.9,
-      'gen_ai.request.stop_sequences': ['END'], 'gen_ai.response.finish_reasons': ['stop'],
-      'gen_ai.usage.input_tokens': 1200, 'gen_ai.usage.output_tokens': 300,
-      'gen_ai.usage.cache_read.input_tokens': 1000, 'gen_ai.usage.reasoning_tokens': 100,
-      'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Be brief.' }]),
-      'gen_ai.input.messages': JSON.stringify(input), 'gen_ai.output.messages': JSON.stringify(output),
-      'user.id': 'user-7', 'session.id': 'sess-3', 'gen_ai.conversation.id': 'conv-9',
-      'server.address': 'api.openai.com', 'app.feature': 'billing', 'app.retries': 2, 'app.tags': ['a', 'b'],
+  const log = mapOne(
+    {
+      name: 'chat gpt-4o',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.response.id': 'chatcmpl-1',
+        'gen_ai.request.temperature': 0.2,
+        'gen_ai.request.max_tokens': 256,
+        'gen_ai.request.top_p': 0.9,
+        'gen_ai.request.stop_sequences': ['END'],
+        'gen_ai.response.finish_reasons': ['stop'],
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 300,
+        'gen_ai.usage.cache_read.input_tokens': 1000,
+        'gen_ai.usage.reasoning_tokens': 100,
+        'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: 'Be brief.' }]),
+        'gen_ai.input.messages': JSON.stringify(input),
+        'gen_ai.output.messages': JSON.stringify(output),
+        'user.id': 'user-7',
+        'session.id': 'sess-3',
+        'gen_ai.conversation.id': 'conv-9',
+        'server.address': 'api.openai.com',
+        'app.feature': 'billing',
+        'app.retries': 2,
+        'app.tags': ['a', 'b'],
+      },
     },
-  }, { 'service.name': 'support-api', 'deployment.environment.name': 'prod' });
+    { 'service.name': 'support-api', 'deployment.environment.name': 'prod' },
+  );
 
   it('derives provider, model, tokens and a computed cost', () => {
     expect(log.derived).toMatchObject({
-      provider: 'openai', model: 'gpt-4o-2024-08-06', requestTokens: 1200, responseTokens: 300, totalTokens: 1500,
-      cacheReadTokens: 1000, reasoningTokens: 100, statusCode: 200, isSuccess: true, costSource: 'computed', costCurrency: 'USD',
+      provider: 'openai',
+      model: 'gpt-4o-2024-08-06',
+      requestTokens: 1200,
+      responseTokens: 300,
+      totalTokens: 1500,
+      cacheReadTokens: 1000,
+      reasoningTokens: 100,
+      statusCode: 200,
+      isSuccess: true,
+      costSource: 'computed',
+      costCurrency: 'USD',
     });
-    const expected = computeCostCents({ provider: 'openai', model: 'gpt-4o-2024-08-06', inputTokens: 1200, outputTokens: 300, cacheReadTokens: 1000, timestamp: log.createdAt });
+    const expected = computeCostCents({
+      provider: 'openai',
+      model: 'gpt-4o-2024-08-06',
+      inputTokens: 1200,
+      outputTokens: 300,
+      cacheReadTokens: 1000,
+      timestamp: log.createdAt,
+    });
     expect(expected).toBeDefined();
     expect(log.derived.cost).toBe(expected!.cents);
   });
 
   it('builds request and response bodies from messages, instructions and request parameters', () => {
     expect(body(log.request.body)).toEqual({
-      model: 'gpt-4o', temperature: 0.2, max_tokens: 256, top_p: 0.9, stop: ['END'],
-      system: [{ type: 'text', content: 'Be brief.' }], messages: input,
+      model: 'gpt-4o',
+      temperature: 0.2,
+      max_tokens: 256,
+      top_p: 0.9,
+      stop: ['END'],
+      system: [{ type: 'text', content: 'Be brief.' }],
+      messages: input,
     });
     expect(body(log.response.body)).toEqual({
-      id: 'chatcmpl-1', model: 'gpt-4o-2024-08-06', messages: output, finish_reasons: ['stop'],
-      usage: { prompt_tokens: 1200, completion_tokens: 300, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 1000 }, completion_tokens_details: { reasoning_tokens: 100 } },
+      id: 'chatcmpl-1',
+      model: 'gpt-4o-2024-08-06',
+      messages: output,
+      finish_reasons: ['stop'],
+      usage: {
+        prompt_tokens: 1200,
+        completion_tokens: 300,
+        total_tokens: 1500,
+        prompt_tokens_details: { cached_tokens: 1000 },
+        completion_tokens_details: { reasoning_tokens: 100 },
+      },
     });
   });
 
   it('flattens user, session, service and operation into metadata', () => {
     expect(log.metadata).toEqual({
-      'service.name': 'support-api', 'user.id': 'user-7', 'session.id': 'sess-3', 'gen_ai.conversation.id': 'conv-9', 'gen_ai.operation.name': 'chat',
+      'service.name': 'support-api',
+      'user.id': 'user-7',
+      'session.id': 'sess-3',
+      'gen_ai.conversation.id': 'conv-9',
+      'gen_ai.operation.name': 'chat',
     });
   });
 
@@ -99,20 +150,38 @@ describe('GenAI spans, legacy and OpenInference names', () => {
     const log = mapOne({
       name: 'bedrock.converse',
       attributes: {
-        'gen_ai.system': 'aws.bedrock', 'gen_ai.request.model': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-        'gen_ai.usage.prompt_tokens': 50, 'gen_ai.usage.completion_tokens': 20,
+        'gen_ai.system': 'aws.bedrock',
+        'gen_ai.request.model': 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+        'gen_ai.usage.prompt_tokens': 50,
+        'gen_ai.usage.completion_tokens': 20,
         // Anthropic-style counts reported beside an input count that excludes them.
-        'gen_ai.usage.cache_read_input_tokens': 400, 'gen_ai.usage.cache_creation_input_tokens': 100,
-        'gen_ai.prompt.0.role': 'system', 'gen_ai.prompt.0.content': 'Be brief.',
-        'gen_ai.prompt.1.role': 'user', 'gen_ai.prompt.1.content': 'Weather in Paris?',
-        'gen_ai.completion.0.role': 'assistant', 'gen_ai.completion.0.finish_reason': 'tool_use',
-        'gen_ai.completion.0.tool_calls.0.name': 'get_weather', 'gen_ai.completion.0.tool_calls.0.arguments': '{"city":"Paris"}',
+        'gen_ai.usage.cache_read_input_tokens': 400,
+        'gen_ai.usage.cache_creation_input_tokens': 100,
+        'gen_ai.prompt.0.role': 'system',
+        'gen_ai.prompt.0.content': 'Be brief.',
+        'gen_ai.prompt.1.role': 'user',
+        'gen_ai.prompt.1.content': 'Weather in Paris?',
+        'gen_ai.completion.0.role': 'assistant',
+        'gen_ai.completion.0.finish_reason': 'tool_use',
+        'gen_ai.completion.0.tool_calls.0.name': 'get_weather',
+        'gen_ai.completion.0.tool_calls.0.arguments': '{"city":"Paris"}',
       },
     });
-    expect(log.derived).toMatchObject({ provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0', requestTokens: 550, responseTokens: 20, totalTokens: 570, cacheReadTokens: 400, cacheWriteTokens: 100 });
+    expect(log.derived).toMatchObject({
+      provider: 'bedrock',
+      model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+      requestTokens: 550,
+      responseTokens: 20,
+      totalTokens: 570,
+      cacheReadTokens: 400,
+      cacheWriteTokens: 100,
+    });
     expect(body(log.request.body)).toEqual({
       model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Weather in Paris?' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in Paris?' },
+      ],
     });
     expect(body(log.response.body).messages).toEqual([
       { role: 'assistant', finish_reason: 'tool_use', tool_calls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
@@ -123,13 +192,25 @@ describe('GenAI spans, legacy and OpenInference names', () => {
     const log = mapOne({
       name: 'ChatOpenAI',
       attributes: {
-        'llm.model_name': 'gpt-4o-mini', 'llm.provider': 'openai',
-        'llm.token_count.prompt': 10, 'llm.token_count.completion': 5, 'llm.token_count.total': 15,
-        'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.content': 'Hi',
-        'llm.output_messages.0.message.role': 'assistant', 'llm.output_messages.0.message.content': 'Hello!',
+        'llm.model_name': 'gpt-4o-mini',
+        'llm.provider': 'openai',
+        'llm.token_count.prompt': 10,
+        'llm.token_count.completion': 5,
+        'llm.token_count.total': 15,
+        'llm.input_messages.0.message.role': 'user',
+        'llm.input_messages.0.message.content': 'Hi',
+        'llm.output_messages.0.message.role': 'assistant',
+        'llm.output_messages.0.message.content': 'Hello!',
       },
     });
-    expect(log.derived).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', requestTokens: 10, responseTokens: 5, totalTokens: 15, costSource: 'computed' });
+    expect(log.derived).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      requestTokens: 10,
+      responseTokens: 5,
+      totalTokens: 15,
+      costSource: 'computed',
+    });
     expect(body(log.request.body)).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
     expect(body(log.response.body).messages).toEqual([{ role: 'assistant', content: 'Hello!' }]);
   });
@@ -151,7 +232,10 @@ describe('GenAI spans, legacy and OpenInference names', () => {
         { name: 'gen_ai.choice', attributes: { index: 0, finish_reason: 'stop', message: '{"role":"assistant","content":"Hello"}' } },
       ],
     });
-    expect(body(log.request.body).messages).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }]);
+    expect(body(log.request.body).messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+    ]);
     expect(body(log.response.body).messages).toEqual([{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hello' } }]);
     expect(log.span!.events.map((e) => e.name)).toEqual(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.choice']);
     expect(log.span!.events[2]!.attributes).toEqual({ index: '0', finish_reason: 'stop', message: '{"role":"assistant","content":"Hello"}' });
@@ -169,8 +253,17 @@ describe('GenAI spans, legacy and OpenInference names', () => {
 
   it('normalises provider names to the REST logs vocabulary', () => {
     const cases: Record<string, string> = {
-      'aws.bedrock': 'bedrock', 'gcp.vertex_ai': 'vertex-ai', 'gcp.gemini': 'google', 'gcp.gen_ai': 'google', 'az.ai.openai': 'azure-openai',
-      'azure.ai.openai': 'azure-openai', 'az.ai.inference': 'azure-ai', mistral_ai: 'mistral-ai', xai: 'x-ai', OpenAI: 'openai', anthropic: 'anthropic',
+      'aws.bedrock': 'bedrock',
+      'gcp.vertex_ai': 'vertex-ai',
+      'gcp.gemini': 'google',
+      'gcp.gen_ai': 'google',
+      'az.ai.openai': 'azure-openai',
+      'azure.ai.openai': 'azure-openai',
+      'az.ai.inference': 'azure-ai',
+      mistral_ai: 'mistral-ai',
+      xai: 'x-ai',
+      OpenAI: 'openai',
+      anthropic: 'anthropic',
     };
     for (const [name, expected] of Object.entries(cases)) expect(normaliseProvider(name)).toBe(expected);
     // gen_ai.provider.name wins over gen_ai.system; without either, a known host still tells.
@@ -200,9 +293,13 @@ describe('cost, status and non-GenAI spans', () => {
   });
 
   it('uses http.response.status_code when the span has one', () => {
-    expect(mapOne({ name: 'POST', error: 'rate limited', attributes: { 'http.response.status_code': 429 } }).derived).toMatchObject({ statusCode: 429, isSuccess: false });
+    expect(mapOne({ name: 'POST', error: 'rate limited', attributes: { 'http.response.status_code': 429 } }).derived).toMatchObject({
+      statusCode: 429,
+      isSuccess: false,
+    });
     expect(mapOne({ name: 'POST', attributes: { 'http.response.status_code': 201, 'http.request.method': 'put' } })).toMatchObject({
-      derived: { statusCode: 201, isSuccess: true }, request: { method: 'PUT' },
+      derived: { statusCode: 201, isSuccess: true },
+      request: { method: 'PUT' },
     });
   });
 
@@ -217,10 +314,13 @@ describe('cost, status and non-GenAI spans', () => {
 });
 
 describe('ingestSpans', () => {
-  const tree: SpanSpec[] = [{
-    name: 'POST /support', kind: SpanKind.SERVER,
-    children: [{ name: 'invoke_agent', kind: SpanKind.INTERNAL, children: [{ name: 'chat gpt-4o', attributes: { 'gen_ai.request.model': 'gpt-4o' } }] }],
-  }];
+  const tree: SpanSpec[] = [
+    {
+      name: 'POST /support',
+      kind: SpanKind.SERVER,
+      children: [{ name: 'invoke_agent', kind: SpanKind.INTERNAL, children: [{ name: 'chat gpt-4o', attributes: { 'gen_ai.request.model': 'gpt-4o' } }] }],
+    },
+  ];
 
   it('stores a three-level trace whose parent ids form the tree, idempotently', async () => {
     const spans = recordTree(tree);
@@ -247,17 +347,26 @@ describe('ingestSpans', () => {
     const base = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', name: 's', kind: 1, startTimeMs: 1_700_000_000_000 };
     const good = (over: Partial<OtlpSpan>): OtlpSpan => ({ ...base, endTimeMs: 1_700_000_000_500, attributes: {}, events: [], status: { code: 0 }, ...over });
     const spans = [
-      good({}), good({ spanId: 'a7ad6b7169203331', parentSpanId: 'not-an-id' }),
-      good({ traceId: '00000000000000000000000000000000' }), good({ traceId: '0AF7651916CD43DD8448EB211C80319C' }),
-      good({ spanId: '0000000000000000' }), good({ spanId: 'b7ad6b71692033' }), good({ spanId: 'c7ad6b7169203331', startTimeMs: 0 }),
+      good({}),
+      good({ spanId: 'a7ad6b7169203331', parentSpanId: 'not-an-id' }),
+      good({ traceId: '00000000000000000000000000000000' }),
+      good({ traceId: '0AF7651916CD43DD8448EB211C80319C' }),
+      good({ spanId: '0000000000000000' }),
+      good({ spanId: 'b7ad6b71692033' }),
+      good({ spanId: 'c7ad6b7169203331', startTimeMs: 0 }),
     ];
     const repo = new MemoryRepo();
     const result = await ingestSpans(repo.repo, actor(), { export: { resourceSpans: [{ resource: {}, scopeSpans: [{ scope: { attributes: {} }, spans }] }] } });
     expect(result).toEqual({
-      accepted: 2, rejected: 5,
-      errorMessage: '5 spans were rejected: 2 with an invalid trace id (expected 32 hex digits, not all zero); 2 with an invalid span id (expected 16 hex digits, not all zero); 1 with no start time',
+      accepted: 2,
+      rejected: 5,
+      errorMessage:
+        '5 spans were rejected: 2 with an invalid trace id (expected 32 hex digits, not all zero); 2 with an invalid span id (expected 16 hex digits, not all zero); 1 with no start time',
     });
-    expect([...repo.byId.values()].map((r) => [r.workspaceId, r.parentSpanId])).toEqual([['default', undefined], ['default', undefined]]);
+    expect([...repo.byId.values()].map((r) => [r.workspaceId, r.parentSpanId])).toEqual([
+      ['default', undefined],
+      ['default', undefined],
+    ]);
   });
 
   it('needs the logs.write scope and respects workspace keys', async () => {
@@ -285,9 +394,29 @@ describe('JSON text spliced into bodies', () => {
     }
   };
   const samples = [
-    '[{"role":"user","parts":[{"type":"text","content":"Hi \\"there\\" \\u00e9\\n"}]}]', ' { "a" : [ 1 , -2.5e+3 , 0.1 , true , false , null , {} , [] ] } ',
-    '{"nested":{"deep":[[[{"x":"y"}]]]},"n":-0}', '[]', '{}', '[1,]', '{"a":1,}', "[{'role': 'user'}]", '[01]', '[1.]', '[.5]', '["\t"]',
-    '["tab\tinside"]', '["bad \\x escape"]', '{"a" 1}', '[1 2]', '[true false]', '[nul]', '{"a":1}}', '[[]', '["\\u12G4"]', '[1e]', '[-]',
+    '[{"role":"user","parts":[{"type":"text","content":"Hi \\"there\\" \\u00e9\\n"}]}]',
+    ' { "a" : [ 1 , -2.5e+3 , 0.1 , true , false , null , {} , [] ] } ',
+    '{"nested":{"deep":[[[{"x":"y"}]]]},"n":-0}',
+    '[]',
+    '{}',
+    '[1,]',
+    '{"a":1,}',
+    "[{'role': 'user'}]",
+    '[01]',
+    '[1.]',
+    '[.5]',
+    '["\t"]',
+    '["tab\tinside"]',
+    '["bad \\x escape"]',
+    '{"a" 1}',
+    '[1 2]',
+    '[true false]',
+    '[nul]',
+    '{"a":1}}',
+    '[[]',
+    '["\\u12G4"]',
+    '[1e]',
+    '[-]',
   ];
 
   it('accepts exactly what JSON.parse accepts, including every truncation of valid JSON', () => {

@@ -21,10 +21,19 @@ function row(i: number, text = TRICKY[i % TRICKY.length]!): ExportRow {
     request: { url: 'https://api.openai.com/v1/chat/completions', method: 'POST', body: JSON.stringify(request) },
     response: { body: JSON.stringify(response) },
     metadata: { user: text, 'a.b': 'c', $k: '1' },
-    derived: { provider: 'openai', model: 'gpt-4o', requestTokens: i, responseTokens: 2, totalTokens: i + 2, cost: 0.125, statusCode: 200, isSuccess: true, streamMode: i % 3 ? true : undefined },
+    derived: {
+      provider: 'openai',
+      model: 'gpt-4o',
+      requestTokens: i,
+      responseTokens: 2,
+      totalTokens: i + 2,
+      cost: 0.125,
+      statusCode: 200,
+      isSuccess: true,
+      streamMode: i % 3 ? true : undefined,
+    },
   };
 }
-
 
 class Collector extends Writable {
   chunks: Buffer[] = [];
@@ -50,7 +59,10 @@ async function writeAll(lines: string[], sink: NodeJS.WritableStream, opts: Batc
   let waits = 0;
   for (const line of lines) {
     const p = w.push(line);
-    if (p) { waits++; await p; }
+    if (p) {
+      waits++;
+      await p;
+    }
   }
   await w.finish();
   return { writer: w, waits };
@@ -190,8 +202,8 @@ describe('createBatchingWriter', () => {
   it('abort destroys the sink and wakes a writer waiting for drain', async () => {
     const sink = new PassThrough({ highWaterMark: 16 }); // nobody reads: it never drains
     const w = createBatchingWriter(sink, { gzip: false, batchBytes: 64 });
-    let pending: Promise<void> | void = undefined;
-    for (let i = 0; i < 10 && !pending; i++) pending = w.push(lines[i]!);
+    let pending: Promise<void> | undefined;
+    for (let i = 0; i < 10 && !pending; i++) pending = w.push(lines[i]!) ?? undefined;
     expect(pending).toBeInstanceOf(Promise);
     const err = new Error('cancelled');
     w.abort(err);
@@ -205,7 +217,10 @@ describe('createBatchingWriter', () => {
     const w = createBatchingWriter(sink, { gzip: false, batchBytes: 64 });
     sink.destroy();
     const attempt = async () => {
-      for (const l of lines.slice(0, 100)) { const p = w.push(l); if (p) await p; }
+      for (const l of lines.slice(0, 100)) {
+        const p = w.push(l);
+        if (p) await p;
+      }
       await w.finish();
     };
     await expect(attempt()).rejects.toThrow();
@@ -217,7 +232,11 @@ describe('createBatchingWriter', () => {
       const sink = new Writable({ write: (_c, _e, cb) => cb(++n > 1 ? new Error('disk full') : null) });
       const w = createBatchingWriter(sink, { gzip, batchBytes: 1024 });
       const attempt = async () => {
-        for (const l of lines) { const p = w.push(l); if (p) await p; await new Promise((r) => setImmediate(r)); }
+        for (const l of lines) {
+          const p = w.push(l);
+          if (p) await p;
+          await new Promise((r) => setImmediate(r));
+        }
         await w.finish();
       };
       await expect(attempt()).rejects.toThrow('disk full');

@@ -45,7 +45,7 @@ function textOf(v: unknown): string {
 function imageLabel(p: Obj): string {
   const inline = (isObj(p.inlineData) && p.inlineData) || (isObj(p.inline_data) && p.inline_data) || (isObj(p.source) && p.source) || undefined;
   const mime = str(inline?.mimeType) ?? str(inline?.mime_type) ?? str(inline?.media_type) ?? str(p.mime_type);
-  const url = isObj(p.image_url) ? str(p.image_url.url) : str(p.image_url) ?? str(p.url);
+  const url = isObj(p.image_url) ? str(p.image_url.url) : (str(p.image_url) ?? str(p.url));
   if (url && !url.startsWith('data:')) return `Image: ${url}`;
   return `Image${mime ? ` (${mime})` : ''}`;
 }
@@ -54,12 +54,24 @@ function partOf(p: unknown): Part | undefined {
   if (typeof p === 'string') return { kind: 'text', text: p };
   if (!isObj(p)) return p === null || p === undefined ? undefined : { kind: 'other', text: json(p) };
   const type = str(p.type);
-  if (type === 'tool_use' || type === 'tool_call' || type === 'function_call') return { kind: 'toolCall', name: str(p.name) ?? 'tool', args: prettyArgs(p.input ?? p.arguments ?? p.args), id: str(p.id) ?? str(p.call_id) };
+  if (type === 'tool_use' || type === 'tool_call' || type === 'function_call')
+    return { kind: 'toolCall', name: str(p.name) ?? 'tool', args: prettyArgs(p.input ?? p.arguments ?? p.args), id: str(p.id) ?? str(p.call_id) };
   if (type === 'tool_result' || type === 'tool_call_response' || type === 'function_call_output')
     return { kind: 'toolResult', text: textOf(p.content ?? p.response ?? p.output ?? p.result), id: str(p.tool_use_id) ?? str(p.id) ?? str(p.call_id) };
   if (isObj(p.functionCall)) return { kind: 'toolCall', name: str(p.functionCall.name) ?? 'tool', args: prettyArgs(p.functionCall.args) };
   if (isObj(p.functionResponse)) return { kind: 'toolResult', name: str(p.functionResponse.name), text: json(p.functionResponse.response) };
-  if (type === 'image_url' || type === 'image' || type === 'input_image' || p.inlineData || p.inline_data || p.fileData || p.file_data || type === 'blob' || type === 'uri') return { kind: 'image', label: imageLabel(p) };
+  if (
+    type === 'image_url' ||
+    type === 'image' ||
+    type === 'input_image' ||
+    p.inlineData ||
+    p.inline_data ||
+    p.fileData ||
+    p.file_data ||
+    type === 'blob' ||
+    type === 'uri'
+  )
+    return { kind: 'image', label: imageLabel(p) };
   if (type === 'input_audio' || type === 'audio') return { kind: 'image', label: 'Audio' };
   if (type === 'thinking' && typeof p.thinking === 'string') return { kind: 'other', text: `Thinking: ${p.thinking}` };
   const text = str(p.text) ?? (type === 'text' || type === 'input_text' || type === 'output_text' ? str(p.content) : undefined);
@@ -92,10 +104,11 @@ function messageOf(m: unknown, from: Message['from']): Message | undefined {
   const content = m.content ?? m.parts;
   if (role === 'tool' && m.tool_call_id !== undefined) parts.push({ kind: 'toolResult', text: textOf(content), id: str(m.tool_call_id), name: str(m.name) });
   else if (typeof content === 'string') parts.push({ kind: 'text', text: content });
-  else if (Array.isArray(content)) for (const c of content) {
-    const p = partOf(c);
-    if (p) parts.push(p);
-  }
+  else if (Array.isArray(content))
+    for (const c of content) {
+      const p = partOf(c);
+      if (p) parts.push(p);
+    }
   else if (isObj(content)) {
     const p = partOf(content);
     if (p) parts.push(p);
@@ -111,14 +124,23 @@ function messageOf(m: unknown, from: Message['from']): Message | undefined {
   return { role, parts, from };
 }
 
-const list = (v: unknown, from: Message['from']): Message[] => (Array.isArray(v) ? v.map((m) => messageOf(m, from)).filter((m): m is Message => m !== undefined) : []);
+const list = (v: unknown, from: Message['from']): Message[] =>
+  Array.isArray(v) ? v.map((m) => messageOf(m, from)).filter((m): m is Message => m !== undefined) : [];
 
 function systemOf(v: unknown): Message[] {
   if (v === undefined || v === null || v === '') return [];
   const parts: Part[] = [];
   if (typeof v === 'string') parts.push({ kind: 'text', text: v });
-  else if (Array.isArray(v)) v.forEach((p) => { const x = partOf(p); if (x) parts.push(x); });
-  else if (isObj(v) && Array.isArray(v.parts)) v.parts.forEach((p) => { const x = partOf(p); if (x) parts.push(x); });
+  else if (Array.isArray(v))
+    v.forEach((p) => {
+      const x = partOf(p);
+      if (x) parts.push(x);
+    });
+  else if (isObj(v) && Array.isArray(v.parts))
+    v.parts.forEach((p) => {
+      const x = partOf(p);
+      if (x) parts.push(x);
+    });
   else parts.push({ kind: 'other', text: json(v) });
   return [{ role: 'system', parts, from: 'request' }];
 }
@@ -143,10 +165,14 @@ export function responseMessages(body: unknown): Message[] {
       if (typeof c.text === 'string') return [{ role: 'assistant', parts: [{ kind: 'text' as const, text: c.text }], from: 'response' as const }];
       return [];
     });
-  if (Array.isArray(body.candidates)) return body.candidates.flatMap((c) => (isObj(c) && isObj(c.content) ? list([{ role: 'model', ...c.content }], 'response') : []));
-  if (Array.isArray(body.content) && (body.type === 'message' || body.role === 'assistant')) return list([{ role: 'assistant', content: body.content }], 'response');
+  if (Array.isArray(body.candidates))
+    return body.candidates.flatMap((c) => (isObj(c) && isObj(c.content) ? list([{ role: 'model', ...c.content }], 'response') : []));
+  if (Array.isArray(body.content) && (body.type === 'message' || body.role === 'assistant'))
+    return list([{ role: 'assistant', content: body.content }], 'response');
   if (Array.isArray(body.output))
-    return body.output.flatMap((o) => (isObj(o) && o.type === 'message' ? list([{ role: 'assistant', content: o.content }], 'response') : list([o], 'response')));
+    return body.output.flatMap((o) =>
+      isObj(o) && o.type === 'message' ? list([{ role: 'assistant', content: o.content }], 'response') : list([o], 'response'),
+    );
   if (Array.isArray(body.messages)) return list(body.messages, 'response').map((m) => ({ ...m, role: m.role === 'user' ? 'assistant' : m.role }));
   return [];
 }
@@ -162,7 +188,8 @@ export function errorSummary(body: unknown): string | undefined {
 }
 
 /** Headers that carry credentials: never put into a copied command (stored values are redacted anyway). */
-const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-portkey-api-key|x-goog-api-key|openai-api-key|x-amz-security-token|x-amz-content-sha256|x-portkey-virtual-key)$/i;
+const CREDENTIAL_HEADERS =
+  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-portkey-api-key|x-goog-api-key|openai-api-key|x-amz-security-token|x-amz-content-sha256|x-portkey-virtual-key)$/i;
 /** Headers curl sets itself or that describe the original transfer, not the request. */
 const TRANSFER_HEADERS = /^(content-length|host|connection|accept-encoding|transfer-encoding)$/i;
 

@@ -60,6 +60,17 @@ export const EXPORT_FIELD_NAMES: readonly string[] = EXPORT_FIELDS.map((f) => f.
 
 /** Portkey's example selection: the 13 common fields. */
 export const DEFAULT_EXPORT_FIELDS: readonly string[] = [
-  'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model',
-  'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code',
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'response_time',
+  'status_code',
 ];

@@ -131,14 +131,18 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
 
   function watch(id: string): void {
     if (watches.has(id) || disposed) return;
-    const stop = subscribe<{ exportStatusChanged: LogExport }>(WATCH, { id }, {
-      next: (d) => upsert(d.exportStatusChanged),
-      error: (e) => {
-        watches.delete(id);
-        showNotice(`Live status for export ${id} stopped: ${e.message}`, 'error');
+    const stop = subscribe<{ exportStatusChanged: LogExport }>(
+      WATCH,
+      { id },
+      {
+        next: (d) => upsert(d.exportStatusChanged),
+        error: (e) => {
+          watches.delete(id);
+          showNotice(`Live status for export ${id} stopped: ${e.message}`, 'error');
+        },
+        done: () => watches.delete(id),
       },
-      done: () => watches.delete(id),
-    });
+    );
     watches.set(id, stop);
   }
 
@@ -178,7 +182,9 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
     } catch (err) {
       showNotice(`Could not ${verb} the export: ${err instanceof Error ? err.message : String(err)}`, 'error');
       // The export may have moved on meanwhile (e.g. finished): show its real state.
-      void gql<{ logExport: LogExport | null }>(ONE, { id: e.id }).then((d) => d.logExport && upsert(d.logExport)).catch(() => undefined);
+      void gql<{ logExport: LogExport | null }>(ONE, { id: e.id })
+        .then((d) => d.logExport && upsert(d.logExport))
+        .catch(() => undefined);
     }
   }
 
@@ -217,7 +223,11 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
 
   function exportRow(e: LogExport): HTMLTableRowElement {
     const label = STATUS_LABEL[e.status];
-    const statusCell = h('td', { class: 'status-cell' }, h('span', { class: `badge badge-${e.status.toLowerCase().replace('_', '-')}`, 'data-status': e.status }, label));
+    const statusCell = h(
+      'td',
+      { class: 'status-cell' },
+      h('span', { class: `badge badge-${e.status.toLowerCase().replace('_', '-')}`, 'data-status': e.status }, label),
+    );
     if (e.status === 'IN_PROGRESS') {
       const pct = Math.round(e.progress * 100);
       statusCell.append(
@@ -239,7 +249,8 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
       actions.push(button('Edit', 'edit', () => dialog.open(rows.get(e.id)?.querySelector('[data-action="edit"]') ?? requestButton, exportsById.get(e.id))));
       actions.push(button('Delete', 'delete', () => void remove(e, name), 'btn btn-small btn-danger'));
     }
-    if (e.status === 'FAILED' || e.status === 'STOPPED') actions.push(button('Start Again', 'start-again', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
+    if (e.status === 'FAILED' || e.status === 'STOPPED')
+      actions.push(button('Start Again', 'start-again', () => void act(e, START, 'start'), 'btn btn-small btn-primary'));
     if (e.status === 'IN_PROGRESS') actions.push(button('Cancel', 'cancel', () => void act(e, CANCEL, 'cancel'), 'btn btn-small btn-danger'));
     if (e.status === 'SUCCESS' && e.downloadUrl) {
       const link: HTMLAnchorElement = h(
@@ -250,7 +261,12 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
       link.addEventListener('click', (ev) => void download(e, link, ev));
       actions.push(link);
     }
-    const fieldsText = h('details', { class: 'field-list' }, h('summary', {}, `${e.requestedData.length} field${e.requestedData.length === 1 ? '' : 's'}`), h('p', { class: 'small' }, e.requestedData.join(', ')));
+    const fieldsText = h(
+      'details',
+      { class: 'field-list' },
+      h('summary', {}, `${e.requestedData.length} field${e.requestedData.length === 1 ? '' : 's'}`),
+      h('p', { class: 'small' }, e.requestedData.join(', ')),
+    );
     fieldsText.open = e.requestedData.length <= 6;
     const others = filterText(e.filters ?? {});
     return h(
@@ -301,7 +317,10 @@ export function renderExports(main: HTMLElement, route: Route): Cleanup {
 }
 
 /** The "Request Data" dialog: Time Range, Logs Limits, Requested Fields, format and compression. */
-function requestDialog(onSaved: (e: LogExport, edited: boolean) => void): { element: HTMLDialogElement; open(opener: HTMLElement, editing?: LogExport, filters?: FilterState): void } {
+function requestDialog(onSaved: (e: LogExport, edited: boolean) => void): {
+  element: HTMLDialogElement;
+  open(opener: HTMLElement, editing?: LogExport, filters?: FilterState): void;
+} {
   let opener: HTMLElement | null = null;
   let editing: LogExport | undefined;
   const filters = filterFields(EMPTY_FILTERS);
@@ -309,7 +328,12 @@ function requestDialog(onSaved: (e: LogExport, edited: boolean) => void): { elem
   const description = h('input', { type: 'text', name: 'description', maxlength: 200, autocomplete: 'off' });
   const limit = h('input', { type: 'number', name: 'limit', min: 1, step: 1, inputmode: 'numeric', placeholder: 'No limit' });
   const offset = h('input', { type: 'number', name: 'offset', min: 0, step: 1, inputmode: 'numeric', placeholder: '0' });
-  const format = h('select', { name: 'format', value: 'JSONL' }, h('option', { value: 'JSONL' }, 'JSONL (one JSON object per line)'), h('option', { value: 'CSV' }, 'CSV'));
+  const format = h(
+    'select',
+    { name: 'format', value: 'JSONL' },
+    h('option', { value: 'JSONL' }, 'JSONL (one JSON object per line)'),
+    h('option', { value: 'CSV' }, 'CSV'),
+  );
   const compression = h('select', { name: 'compression', value: 'NONE' }, h('option', { value: 'NONE' }, 'None'), h('option', { value: 'GZIP' }, 'gzip (.gz)'));
   const error = h('p', { class: 'error', role: 'alert' });
   error.hidden = true;

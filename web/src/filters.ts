@@ -115,7 +115,11 @@ function withSuggestions(input: HTMLInputElement, suggestionField: string): HTML
       const last = parts.pop()!.trim();
       const head = parts.length ? `${parts.map((p) => p.trim()).join(', ')}, ` : '';
       try {
-        const { logSuggestions } = await gql<{ logSuggestions: { value: string; count: number }[] }>(SUGGEST, { field: suggestionField, prefix: last.split('=')[0], workspaceId: workspaceArg() });
+        const { logSuggestions } = await gql<{ logSuggestions: { value: string; count: number }[] }>(SUGGEST, {
+          field: suggestionField,
+          prefix: last.split('=')[0],
+          workspaceId: workspaceArg(),
+        });
         if (mine !== seq) return;
         const suffix = suggestionField === 'METADATA_KEY' ? '=' : '';
         listEl.replaceChildren(...logSuggestions.map((s) => h('option', { value: `${head}${s.value}${suffix}` }, `${s.value} (${s.count})`)));
@@ -153,7 +157,12 @@ export function filterFields(initial: FilterState, opts: { suggestions?: boolean
   const metadata = input('metadata', initial.metadata, { placeholder: 'env=prod' });
   const traceId = input('traceId', initial.traceId);
   const lists = opts.suggestions
-    ? [withSuggestions(model, 'MODEL'), withSuggestions(provider, 'PROVIDER'), withSuggestions(statusCode, 'STATUS_CODE'), withSuggestions(metadata, 'METADATA_KEY')]
+    ? [
+        withSuggestions(model, 'MODEL'),
+        withSuggestions(provider, 'PROVIDER'),
+        withSuggestions(statusCode, 'STATUS_CODE'),
+        withSuggestions(metadata, 'METADATA_KEY'),
+      ]
     : [];
   const rangeSlot = h('div', { class: 'range-slot' }, range.element);
   const fieldset = h(
@@ -201,7 +210,12 @@ export function filtersFromLogFilter(f: Record<string, unknown>): FilterState {
   const join = (v: unknown) => (Array.isArray(v) ? v.join(', ') : v === undefined || v === null ? '' : String(v));
   const from = typeof f.from === 'string' ? f.from : undefined;
   const to = typeof f.to === 'string' ? f.to : undefined;
-  const meta = f.metadata && typeof f.metadata === 'object' ? Object.entries(f.metadata as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`).join(', ') : '';
+  const meta =
+    f.metadata && typeof f.metadata === 'object'
+      ? Object.entries(f.metadata as Record<string, unknown>)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')
+      : '';
   return {
     range: from || to ? { preset: 'custom', from, to } : { preset: 'all' },
     model: join(f.modelPrefix ?? f.model),

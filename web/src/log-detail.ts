@@ -56,7 +56,12 @@ function dl(rows: [string, Node | string][]): HTMLDListElement {
 }
 
 function codeBlock(title: string, value: unknown): HTMLElement {
-  return h('section', { class: 'code-section', 'aria-label': title }, h('h3', {}, title), h('pre', { class: 'code', tabindex: 0 }, h('code', {}, pretty(value))));
+  return h(
+    'section',
+    { class: 'code-section', 'aria-label': title },
+    h('h3', {}, title),
+    h('pre', { class: 'code', tabindex: 0 }, h('code', {}, pretty(value))),
+  );
 }
 
 const ROLE_LABELS: Record<string, string> = { system: 'System', user: 'User', assistant: 'Assistant', tool: 'Tool' };
@@ -68,9 +73,25 @@ function partView(p: Part): HTMLElement {
     case 'image':
       return h('div', { class: 'msg-placeholder' }, `[${p.label}]`);
     case 'toolCall':
-      return h('div', { class: 'msg-tool' }, h('p', { class: 'msg-tool-title' }, 'Tool call: ', h('code', {}, p.name), p.id ? h('span', { class: 'muted' }, ` (${p.id})`) : null), h('pre', { class: 'code' }, h('code', {}, p.args)));
+      return h(
+        'div',
+        { class: 'msg-tool' },
+        h('p', { class: 'msg-tool-title' }, 'Tool call: ', h('code', {}, p.name), p.id ? h('span', { class: 'muted' }, ` (${p.id})`) : null),
+        h('pre', { class: 'code' }, h('code', {}, p.args)),
+      );
     case 'toolResult':
-      return h('div', { class: 'msg-tool' }, h('p', { class: 'msg-tool-title' }, 'Tool result', p.name ? [': ', h('code', {}, p.name)] : null, p.id ? h('span', { class: 'muted' }, ` (${p.id})`) : null), h('pre', { class: 'code' }, h('code', {}, pretty(p.text))));
+      return h(
+        'div',
+        { class: 'msg-tool' },
+        h(
+          'p',
+          { class: 'msg-tool-title' },
+          'Tool result',
+          p.name ? [': ', h('code', {}, p.name)] : null,
+          p.id ? h('span', { class: 'muted' }, ` (${p.id})`) : null,
+        ),
+        h('pre', { class: 'code' }, h('code', {}, pretty(p.text))),
+      );
     default:
       return h('pre', { class: 'code' }, h('code', {}, p.text));
   }
@@ -119,7 +140,8 @@ function bodiesView(log: LogDetail): HTMLElement {
   asConversation.disabled = !hasConversation;
   if (!hasConversation) asConversation.title = 'No chat messages recognised in this request';
   show();
-  const copyJson = () => copyText(JSON.stringify({ id: log.id, request: log.request, response: log.response, metadata: log.metadata }, null, 2), 'Log JSON copied');
+  const copyJson = () =>
+    copyText(JSON.stringify({ id: log.id, request: log.request, response: log.response, metadata: log.metadata }, null, 2), 'Log JSON copied');
   return h(
     'section',
     { class: 'bodies-section', 'aria-label': 'Request and response' },
@@ -146,9 +168,17 @@ export function logDetailView(log: LogDetail, opts: { onClose?: () => void; show
       'header',
       { class: 'detail-header' },
       h('h2', { id: `log-title-${log.id}`, tabindex: -1 }, log.spanName ?? log.model ?? 'Log'),
-      opts.onClose ? h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => opts.onClose?.(), 'aria-label': 'Close log details', title: 'Close (Escape)' }, 'Close') : null,
+      opts.onClose
+        ? h(
+            'button',
+            { type: 'button', class: 'btn btn-ghost', onclick: () => opts.onClose?.(), 'aria-label': 'Close log details', title: 'Close (Escape)' },
+            'Close',
+          )
+        : null,
     ),
-    failure ? h('div', { class: 'error-summary', role: 'note', 'aria-label': 'Error' }, h('strong', {}, `Failed with status ${log.statusCode}: `), failure) : null,
+    failure
+      ? h('div', { class: 'error-summary', role: 'note', 'aria-label': 'Error' }, h('strong', {}, `Failed with status ${log.statusCode}: `), failure)
+      : null,
     dl([
       ['Log ID', h('code', {}, log.id)],
       ['Created', fmtDate(log.createdAt)],

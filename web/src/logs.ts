@@ -51,7 +51,17 @@ function traceCell(log: LogSummary): Node | string {
     'span',
     { class: 'trace-cell' },
     h('a', { href: buildHash('traces', [id], { log: log.id }), class: 'trace-link', title: id, 'aria-label': `Open trace ${id}` }, id),
-    h('button', { type: 'button', class: 'btn btn-ghost btn-icon', title: 'Copy trace ID', 'aria-label': `Copy trace ID ${id}`, onclick: () => void copyText(id, 'Trace ID copied') }, '⧉'),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-ghost btn-icon',
+        title: 'Copy trace ID',
+        'aria-label': `Copy trace ID ${id}`,
+        onclick: () => void copyText(id, 'Trace ID copied'),
+      },
+      '⧉',
+    ),
   );
 }
 
@@ -93,7 +103,9 @@ const SORTS: SortField[] = ['CREATED_AT', 'COST', 'TOTAL_TOKENS', 'LATENCY'];
 function viewOf(route: Route): View {
   const q = route.query;
   const [field, dir] = (q.get('sort') ?? '').split(':');
-  const sort = SORTS.includes(field as SortField) ? { field: field as SortField, direction: dir === 'asc' ? ('ASC' as const) : ('DESC' as const) } : { field: 'CREATED_AT' as const, direction: 'DESC' as const };
+  const sort = SORTS.includes(field as SortField)
+    ? { field: field as SortField, direction: dir === 'asc' ? ('ASC' as const) : ('DESC' as const) }
+    : { field: 'CREATED_AT' as const, direction: 'DESC' as const };
   const rows = Math.min(Math.max(Number(q.get('n')) || PAGE_SIZE, PAGE_SIZE), MAX_ROWS);
   return { filters: filtersFromQuery(q), text: q.get('q') ?? '', sort, rows, selected: q.get('log') ?? route.rest[0] ?? null };
 }
@@ -122,7 +134,7 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
   let filter: Record<string, unknown> = {};
   let inflight: AbortController | undefined;
   let stopTail: (() => void) | undefined;
-  let hidden = hiddenColumns();
+  const hidden = hiddenColumns();
 
   const fields = filterFields(view.filters, { suggestions: true });
   const text = h('input', { type: 'search', name: 'q', value: view.text, autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. refund policy' });
@@ -137,7 +149,11 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
       { class: 'field body-search' },
       h('label', { for: 'logs-body-search' }, 'Search in bodies'),
       text,
-      h('small', { class: 'hint', id: 'logs-body-search-hint' }, 'Reads the bodies of the chosen time range, newest first: stops at 100 matches, 20,000 logs or 5 seconds.'),
+      h(
+        'small',
+        { class: 'hint', id: 'logs-body-search-hint' },
+        'Reads the bodies of the chosen time range, newest first: stops at 100 matches, 20,000 logs or 5 seconds.',
+      ),
     ),
     formError,
     h(
@@ -230,7 +246,11 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
   function row(log: LogSummary, fresh = false): HTMLTableRowElement {
     const open = h(
       'button',
-      { type: 'button', class: 'link-button', 'aria-label': `Open log from ${fmtDate(log.createdAt)}, ${log.spanName ?? log.model ?? 'unknown model'}, status ${log.statusCode}` },
+      {
+        type: 'button',
+        class: 'link-button',
+        'aria-label': `Open log from ${fmtDate(log.createdAt)}, ${log.spanName ?? log.model ?? 'unknown model'}, status ${log.statusCode}`,
+      },
       h('time', { datetime: log.createdAt, title: fmtDate(log.createdAt) }, fmtShortDate(log.createdAt)),
     );
     open.addEventListener('click', () => select(log.id, true));
@@ -249,7 +269,15 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
 
   function renderTable(): void {
     const cols = visible();
-    clear(thead, h('tr', {}, header('Time', 'CREATED_AT'), cols.map((c) => header(c.label, c.sort, c.num))));
+    clear(
+      thead,
+      h(
+        'tr',
+        {},
+        header('Time', 'CREATED_AT'),
+        cols.map((c) => header(c.label, c.sort, c.num)),
+      ),
+    );
     tbody.replaceChildren(...logs.map((l) => row(l)));
     markSelected(tbody.rows, view.selected);
     table.setAttribute('aria-label', view.text.trim() ? 'Logs whose bodies match the search, newest first' : `Logs, ${sortText()}`);
@@ -354,7 +382,12 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
     loadMore.disabled = true;
     try {
       const sort = view.sort.field === 'CREATED_AT' && view.sort.direction === 'DESC' ? null : view.sort;
-      const { logs: page } = await gql<Page>(LIST, { filter, first: count, after: reset ? null : cursor, workspaceId: workspaceArg(), sort }, undefined, c.signal);
+      const { logs: page } = await gql<Page>(
+        LIST,
+        { filter, first: count, after: reset ? null : cursor, workspaceId: workspaceArg(), sort },
+        undefined,
+        c.signal,
+      );
       if (disposed || c !== inflight) return;
       setLoading(false);
       const fresh = page.edges.map((e) => e.node);
@@ -404,11 +437,16 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
       renderTable();
       table.hidden = logs.length === 0;
       const found = logs.length === 0 ? 'No bodies contain' : `${fmtInt(logs.length)} log${logs.length === 1 ? '' : 's'} with`;
-      const how = r.complete ? `searched all ${fmtInt(r.scanned)} logs of the range` : `searched the newest ${fmtInt(r.scanned)} logs of the range, then stopped`;
+      const how = r.complete
+        ? `searched all ${fmtInt(r.scanned)} logs of the range`
+        : `searched the newest ${fmtInt(r.scanned)} logs of the range, then stopped`;
       summary.textContent = `${found} “${view.text.trim()}” in ${logs.length === 0 ? 'their bodies' : 'the request or response'}: ${how}.`;
       if (r.resumeBefore) {
         searchOlder.hidden = false;
-        searchOlder.onclick = () => navigate(hashOf({ ...view, filters: { ...view.filters, range: { preset: 'custom', from: String(filter.from), to: r.resumeBefore! } }, selected: null }));
+        searchOlder.onclick = () =>
+          navigate(
+            hashOf({ ...view, filters: { ...view.filters, range: { preset: 'custom', from: String(filter.from), to: r.resumeBefore! } }, selected: null }),
+          );
       }
     } catch (err) {
       failed(err, c, 'search');
@@ -423,22 +461,26 @@ export function renderLogs(main: HTMLElement, route: Route): Cleanup {
     live.textContent = on ? 'Live: on' : 'Live';
     if (!on) return;
     const liveFilter = { ...filter };
-    stopTail = subscribe<{ logsAdded: LogSummary[] }>(TAIL, { filter: liveFilter, workspaceId: workspaceArg() }, {
-      next: ({ logsAdded }) => {
-        if (disposed) return;
-        const newest = [...logsAdded].reverse();
-        logs = [...newest, ...logs];
-        tbody.prepend(...newest.map((l) => row(l, true)));
-        table.hidden = false;
-        summary.textContent = `Live: ${fmtInt(logs.length)} logs shown, newest first`;
-        announce(`${logsAdded.length} new log${logsAdded.length === 1 ? '' : 's'}.`);
+    stopTail = subscribe<{ logsAdded: LogSummary[] }>(
+      TAIL,
+      { filter: liveFilter, workspaceId: workspaceArg() },
+      {
+        next: ({ logsAdded }) => {
+          if (disposed) return;
+          const newest = [...logsAdded].reverse();
+          logs = [...newest, ...logs];
+          tbody.prepend(...newest.map((l) => row(l, true)));
+          table.hidden = false;
+          summary.textContent = `Live: ${fmtInt(logs.length)} logs shown, newest first`;
+          announce(`${logsAdded.length} new log${logsAdded.length === 1 ? '' : 's'}.`);
+        },
+        error: (e) => {
+          listError.textContent = `Live updates stopped: ${e.message}`;
+          listError.hidden = false;
+          setLive(false);
+        },
       },
-      error: (e) => {
-        listError.textContent = `Live updates stopped: ${e.message}`;
-        listError.hidden = false;
-        setLive(false);
-      },
-    });
+    );
   }
   live.addEventListener('click', () => {
     const on = live.getAttribute('aria-pressed') !== 'true';

@@ -22,7 +22,7 @@ let currentPage = '';
 /** Where to go after signing in: the page that was asked for, never the sign-in page itself. */
 function nextAfterSignIn(): string {
   const next = parseRoute()?.query.get('next');
-  return next && next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/logs';
+  return next?.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/logs';
 }
 
 function dispose(c: Cleanup): void {
@@ -78,7 +78,14 @@ function sidebar(active: string): HTMLElement {
     h(
       'div',
       { class: 'session' },
-      h('p', { class: 'small' }, 'Signed in as ', h('strong', {}, session.viewer.name), h('br'), h('span', { class: 'muted' }, isOrg ? 'Organisation key' : 'Workspace key')),
+      h(
+        'p',
+        { class: 'small' },
+        'Signed in as ',
+        h('strong', {}, session.viewer.name),
+        h('br'),
+        h('span', { class: 'muted' }, isOrg ? 'Organisation key' : 'Workspace key'),
+      ),
       workspaceBox,
       h(
         'button',
@@ -94,7 +101,12 @@ function sidebar(active: string): HTMLElement {
       ),
     ),
   );
-  return h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-top' }, h('div', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'Logport'), menu), body);
+  return h(
+    'aside',
+    { class: 'sidebar' },
+    h('div', { class: 'sidebar-top' }, h('div', { class: 'brand' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'Logport'), menu),
+    body,
+  );
 }
 
 function render(): void {

@@ -142,7 +142,15 @@ export function renderTraces(main: HTMLElement, route: Route): Cleanup {
       const table = h(
         'table',
         { class: 'table span-table', 'aria-label': 'Spans of the trace' },
-        h('thead', {}, h('tr', {}, ['Span', 'Status', 'Start', 'Duration', 'Timeline'].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Span', 'Status', 'Start', 'Duration', 'Timeline'].map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
         tbody,
       );
       clear(body, h('section', { class: 'list-pane', 'aria-label': 'Span tree' }, h('div', { class: 'table-wrap' }, table)), detail);
@@ -223,14 +231,27 @@ function renderList(main: HTMLElement, route: Route): Cleanup {
   const table = h(
     'table',
     { class: 'table traces-table', 'aria-label': 'Traces, newest first' },
-    h('thead', {}, h('tr', {}, ['Root span', 'Started', 'Duration', 'Spans', 'Tokens', 'Cost', 'Errors'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : '' }, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Root span', 'Started', 'Duration', 'Spans', 'Tokens', 'Cost', 'Errors'].map((c, i) => h('th', { scope: 'col', class: i >= 2 ? 'num' : '' }, c)),
+      ),
+    ),
     tbody,
   );
   const wrap = h('div', { class: 'table-wrap' }, table);
   const more = h('button', { type: 'button', class: 'btn' }, 'Load more');
   more.hidden = true;
   main.append(
-    h('header', { class: 'page-header' }, h('div', {}, h('h1', { tabindex: -1 }, 'Traces'), h('p', { class: 'muted' }, 'Recent traces, newest first; each opens its span tree.')), opener),
+    h(
+      'header',
+      { class: 'page-header' },
+      h('div', {}, h('h1', { tabindex: -1 }, 'Traces'), h('p', { class: 'muted' }, 'Recent traces, newest first; each opens its span tree.')),
+      opener,
+    ),
     form,
     h('section', { class: 'list-pane', 'aria-label': 'Trace list' }, loading, summary, listError, wrap, h('div', { class: 'more' }, more)),
   );
@@ -262,7 +283,12 @@ function renderList(main: HTMLElement, route: Route): Cleanup {
     const c = new AbortController();
     inflight = c;
     loading.hidden = false;
-    clear(loading, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading traces…', h('button', { type: 'button', class: 'btn btn-small', onclick: () => c.abort() }, 'Cancel'));
+    clear(
+      loading,
+      h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+      'Loading traces…',
+      h('button', { type: 'button', class: 'btn btn-small', onclick: () => c.abort() }, 'Cancel'),
+    );
     wrap.classList.add('is-stale');
     listError.hidden = true;
     try {
@@ -282,7 +308,10 @@ function renderList(main: HTMLElement, route: Route): Cleanup {
       cursor = traces.pageInfo.endCursor;
       more.hidden = !traces.pageInfo.hasNextPage;
       table.hidden = shown === 0;
-      summary.textContent = shown === 0 ? 'No traces match these filters.' : `Showing ${fmtInt(shown)} trace${shown === 1 ? '' : 's'}${traces.pageInfo.hasNextPage ? '; more are older' : ''}`;
+      summary.textContent =
+        shown === 0
+          ? 'No traces match these filters.'
+          : `Showing ${fmtInt(shown)} trace${shown === 1 ? '' : 's'}${traces.pageInfo.hasNextPage ? '; more are older' : ''}`;
       if (!reset) announce(summary.textContent);
     } catch (err) {
       if (disposed || c !== inflight) return;

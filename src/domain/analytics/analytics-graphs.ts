@@ -38,20 +38,36 @@ export type GraphFromBuckets = (agg: AggregateResult) => unknown;
 export const BUCKET_GRAPHS: Record<string, { parts: { hist: boolean; users: boolean }; render: GraphFromBuckets }> = {
   requests: {
     parts: { hist: false, users: false },
-    render: (agg) => graph({ total: overall(agg).n }, agg.buckets.map((b) => ({ timestamp: iso(b.t), total: totals(b).n }))),
+    render: (agg) =>
+      graph(
+        { total: overall(agg).n },
+        agg.buckets.map((b) => ({ timestamp: iso(b.t), total: totals(b).n })),
+      ),
   },
   cost: {
     parts: { hist: false, users: false },
     render: (agg) => {
       const s = overall(agg);
-      return graph({ total: s.cost, avg: ratio(s.cost, s.n) }, agg.buckets.map((b) => { const t = totals(b); return { timestamp: iso(b.t), total: t.cost, avg: ratio(t.cost, t.n) }; }));
+      return graph(
+        { total: s.cost, avg: ratio(s.cost, s.n) },
+        agg.buckets.map((b) => {
+          const t = totals(b);
+          return { timestamp: iso(b.t), total: t.cost, avg: ratio(t.cost, t.n) };
+        }),
+      );
     },
   },
   tokens: {
     parts: { hist: false, users: false },
     render: (agg) => {
       const s = overall(agg);
-      return graph({ total: s.totTokens, avg: ratio(s.totTokens, s.n) }, agg.buckets.map((b) => { const t = totals(b); return { timestamp: iso(b.t), total: t.totTokens, avg: ratio(t.totTokens, t.n) }; }));
+      return graph(
+        { total: s.totTokens, avg: ratio(s.totTokens, s.n) },
+        agg.buckets.map((b) => {
+          const t = totals(b);
+          return { timestamp: iso(b.t), total: t.totTokens, avg: ratio(t.totTokens, t.n) };
+        }),
+      );
     },
   },
   latency: {
@@ -74,7 +90,10 @@ export const BUCKET_GRAPHS: Record<string, { parts: { hist: boolean; users: bool
     parts: { hist: false, users: true },
     render: (agg) => {
       const all = new Set<string>();
-      const points = agg.buckets.map((b) => { for (const u of b.users.keys()) all.add(u); return { timestamp: iso(b.t), total: b.users.size }; });
+      const points = agg.buckets.map((b) => {
+        for (const u of b.users.keys()) all.add(u);
+        return { timestamp: iso(b.t), total: b.users.size };
+      });
       return graph({ total: all.size }, points);
     },
   },
@@ -85,7 +104,10 @@ export const BUCKET_GRAPHS: Record<string, { parts: { hist: boolean; users: bool
       let total = 0;
       const points = agg.buckets.map((b) => {
         let n = 0;
-        for (const [u, v] of b.users) { all.add(u); n += v.n; }
+        for (const [u, v] of b.users) {
+          all.add(u);
+          n += v.n;
+        }
         total += n;
         return { timestamp: iso(b.t), avg: ratio(n, b.users.size) };
       });
@@ -94,13 +116,23 @@ export const BUCKET_GRAPHS: Record<string, { parts: { hist: boolean; users: bool
   },
   errors: {
     parts: { hist: false, users: false },
-    render: (agg) => graph({ total: overall(agg).e }, agg.buckets.map((b) => ({ timestamp: iso(b.t), total: totals(b).e }))),
+    render: (agg) =>
+      graph(
+        { total: overall(agg).e },
+        agg.buckets.map((b) => ({ timestamp: iso(b.t), total: totals(b).e })),
+      ),
   },
   'errors/rate': {
     parts: { hist: false, users: false },
     render: (agg) => {
       const s = overall(agg);
-      return graph({ rate: ratio(s.e * 100, s.n) }, agg.buckets.map((b) => { const t = totals(b); return { timestamp: iso(b.t), rate: ratio(t.e * 100, t.n) }; }));
+      return graph(
+        { rate: ratio(s.e * 100, s.n) },
+        agg.buckets.map((b) => {
+          const t = totals(b);
+          return { timestamp: iso(b.t), rate: ratio(t.e * 100, t.n) };
+        }),
+      );
     },
   },
   'errors/stacks': {
@@ -108,30 +140,57 @@ export const BUCKET_GRAPHS: Record<string, { parts: { hist: boolean; users: bool
     render: (agg) =>
       graph(
         { total: overall(agg).e },
-        agg.buckets.map((b) => ({ timestamp: iso(b.t), stats: [...errorCounts([b])].sort((x, y) => x[0] - y[0]).map(([response_status_code, count]) => ({ response_status_code, count })) })),
+        agg.buckets.map((b) => ({
+          timestamp: iso(b.t),
+          stats: [...errorCounts([b])].sort((x, y) => x[0] - y[0]).map(([response_status_code, count]) => ({ response_status_code, count })),
+        })),
       ),
   },
   'errors/status-codes': {
     parts: { hist: false, users: false },
     render: (agg) => {
       const counts = [...errorCounts(agg.buckets)].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-      return graph({ total_errors: counts.reduce((a, [, n]) => a + n, 0), unique_error_codes: counts.length }, counts.map(([status_code, count]) => ({ status_code, count })));
+      return graph(
+        { total_errors: counts.reduce((a, [, n]) => a + n, 0), unique_error_codes: counts.length },
+        counts.map(([status_code, count]) => ({ status_code, count })),
+      );
     },
   },
   'requests/rescued': {
     parts: { hist: false, users: false },
-    render: (agg) => graph({ retry: 0, fallback: 0 }, agg.buckets.map((b) => ({ timestamp: iso(b.t), retry: [], fallback: 0 }))),
+    render: (agg) =>
+      graph(
+        { retry: 0, fallback: 0 },
+        agg.buckets.map((b) => ({ timestamp: iso(b.t), retry: [], fallback: 0 })),
+      ),
   },
   'cache/hit-rate': {
     parts: { hist: false, users: false },
     render: (agg) =>
-      graph({ total: 0, rate: 0 }, agg.buckets.map((b) => ({ timestamp: iso(b.t), simple_hits: 0, semantic_hits: 0, rate: 0, cumulative_simple_cache_savings: 0, cumulative_semantic_cache_savings: 0 }))),
+      graph(
+        { total: 0, rate: 0 },
+        agg.buckets.map((b) => ({
+          timestamp: iso(b.t),
+          simple_hits: 0,
+          semantic_hits: 0,
+          rate: 0,
+          cumulative_simple_cache_savings: 0,
+          cumulative_semantic_cache_savings: 0,
+        })),
+      ),
   },
   'cache/latency': {
     parts: { hist: false, users: false },
-    render: (agg) => graph({}, agg.buckets.map((b) => ({ timestamp: iso(b.t), avg: 0 }))),
+    render: (agg) =>
+      graph(
+        {},
+        agg.buckets.map((b) => ({ timestamp: iso(b.t), avg: 0 })),
+      ),
   },
 };
 
 /** GET /analytics/summary/cache: request count known, cache figures zero. */
-export const cacheSummary = (agg: AggregateResult) => ({ object: 'analytics-summary', summary: { hits: 0, avg_latency: 0, total_requests: overall(agg).n, cache_speedup: 0 } });
+export const cacheSummary = (agg: AggregateResult) => ({
+  object: 'analytics-summary',
+  summary: { hits: 0, avg_latency: 0, total_requests: overall(agg).n, cache_speedup: 0 },
+});

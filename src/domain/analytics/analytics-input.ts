@@ -8,7 +8,12 @@ export type RangeFilter = LogFilter & { from: Date; to: Date };
 
 export function requireRange(filter: LogFilter, names = { from: 'from', to: 'to' }): RangeFilter {
   const missing = [!filter.from && names.from, !filter.to && names.to].filter((x): x is string => !!x);
-  if (missing.length) throw new DomainError('BAD_REQUEST', `Analytics need a time range: ${missing.join(' and ')} required`, missing.map((m) => ({ path: [m], message: 'Required' })));
+  if (missing.length)
+    throw new DomainError(
+      'BAD_REQUEST',
+      `Analytics need a time range: ${missing.join(' and ')} required`,
+      missing.map((m) => ({ path: [m], message: 'Required' })),
+    );
   return filter as RangeFilter;
 }
 
@@ -40,19 +45,34 @@ export function fromAnalyticsQuery(query: Record<string, string>): { filter: Ran
   const lists: Partial<Record<(typeof LISTS)[number], string[]>> = {};
   for (const k of LISTS) {
     if (rest[k] !== undefined) {
-      lists[k] = rest[k]!.split(',').map((s) => s.trim()).filter(Boolean);
+      lists[k] = rest[k]!.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       delete rest[k];
     }
   }
   if (issues.length) throw validationError(issues, [], 'Invalid analytics query');
   const { filter } = fromGenerationsFilter({ ...rest, ...(meta !== undefined && { metadata: meta }) });
-  const withLists = parseLogFilter({ ...filter, ...(lists.trace_id?.length && { traceId: lists.trace_id }), ...(lists.span_id?.length && { spanId: lists.span_id }) });
+  const withLists = parseLogFilter({
+    ...filter,
+    ...(lists.trace_id?.length && { traceId: lists.trace_id }),
+    ...(lists.span_id?.length && { spanId: lists.span_id }),
+  });
   const page = groupPageSchema.safeParse({
     ...(current_page !== undefined && { currentPage: Number(current_page) }),
     ...(page_size !== undefined && { pageSize: Number(page_size) }),
   });
-  if (!page.success) throw validationError(page.error.issues.map((i) => ({ ...i, path: [i.path[0] === 'currentPage' ? 'current_page' : 'page_size'] })), [], 'Invalid analytics query');
-  return { filter: requireRange(withLists, { from: 'time_of_generation_min', to: 'time_of_generation_max' }), page: page.data, ...(workspace_slug && { workspaceSlug: workspace_slug }) };
+  if (!page.success)
+    throw validationError(
+      page.error.issues.map((i) => ({ ...i, path: [i.path[0] === 'currentPage' ? 'current_page' : 'page_size'] })),
+      [],
+      'Invalid analytics query',
+    );
+  return {
+    filter: requireRange(withLists, { from: 'time_of_generation_min', to: 'time_of_generation_max' }),
+    page: page.data,
+    ...(workspace_slug && { workspaceSlug: workspace_slug }),
+  };
 }
 
 /** A GraphQL/tRPC LogFilter for analytics: the domain filter, with both time bounds required. */
@@ -62,7 +82,10 @@ export function parseAnalyticsFilter(raw: unknown, pathPrefix: (string | number)
 }
 
 export function parseGroupPage(raw: { currentPage?: number | null; pageSize?: number | null }): GroupPage {
-  const r = groupPageSchema.safeParse({ ...(raw.currentPage != null && { currentPage: raw.currentPage }), ...(raw.pageSize != null && { pageSize: raw.pageSize }) });
+  const r = groupPageSchema.safeParse({
+    ...(raw.currentPage != null && { currentPage: raw.currentPage }),
+    ...(raw.pageSize != null && { pageSize: raw.pageSize }),
+  });
   if (!r.success) throw validationError(r.error.issues, [], 'Invalid paging');
   return r.data;
 }

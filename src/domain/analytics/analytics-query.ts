@@ -1,7 +1,21 @@
 import type { LogFilter } from '../logs/log-filter.js';
 import type { LogRepository } from '../logs/log-model.js';
 import { type Histogram, latencyBucket, mergeInto } from './latency-histogram.js';
-import { addStats, type Cell, type Combo, comboKey, DAY, emptyStats, HOUR, LEVELS, MINUTE, type RollupParts, type RollupStore, type Stats, type UserCell } from './rollup-model.js';
+import {
+  addStats,
+  type Cell,
+  type Combo,
+  comboKey,
+  DAY,
+  emptyStats,
+  HOUR,
+  LEVELS,
+  MINUTE,
+  type RollupParts,
+  type RollupStore,
+  type Stats,
+  type UserCell,
+} from './rollup-model.js';
 import { comboOf, statsOf, userOf } from './rollup-writer.js';
 
 /** Figures of one time bucket, per combo, plus its users. */
@@ -72,7 +86,12 @@ export function coverRange(from: number, to: number, maxUnitMs: number) {
   return { cells, logs };
 }
 
-export async function aggregate(deps: { rollups: RollupStore; logs: LogRepository }, workspaceId: string, filter: LogFilter & { from: Date; to: Date }, parts: RollupParts): Promise<AggregateResult> {
+export async function aggregate(
+  deps: { rollups: RollupStore; logs: LogRepository },
+  workspaceId: string,
+  filter: LogFilter & { from: Date; to: Date },
+  parts: RollupParts,
+): Promise<AggregateResult> {
   const bucketMs = bucketSizeFor(filter.from, filter.to);
   const from = filter.from.getTime();
   const to = filter.to.getTime() + 1; // `to` is inclusive, like export filters

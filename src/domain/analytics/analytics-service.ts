@@ -34,29 +34,39 @@ export interface AnalyticsService {
 }
 
 export function createAnalyticsService(deps: { rollups: RollupStore; logs: LogRepository; feedback: FeedbackRepository }): AnalyticsService {
-  const list = (rows: unknown[], page: GroupPage) => ({ object: 'list', total: rows.length, data: rows.slice(page.currentPage * page.pageSize, (page.currentPage + 1) * page.pageSize) });
+  const list = (rows: unknown[], page: GroupPage) => ({
+    object: 'list',
+    total: rows.length,
+    data: rows.slice(page.currentPage * page.pageSize, (page.currentPage + 1) * page.pageSize),
+  });
 
   async function groupRows(by: string, workspaceId: string, actor: Actor, input: AnalyticsInput & { metadataKey?: string }): Promise<unknown[]> {
     if (by === 'ai-models') {
       const agg = await aggregate(deps, workspaceId, input.filter, { hist: false, users: false });
       const byModel = new Map<string, ReturnType<typeof emptyStats>>();
-      for (const b of agg.buckets) for (const c of b.combos.values()) {
-        let s = byModel.get(c.combo.model);
-        if (!s) byModel.set(c.combo.model, (s = emptyStats()));
-        addStats(s, c.stats);
-      }
-      return [...byModel].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0])).map(([model, s]) => ({ ai_model: model || null, requests: String(s.n), cost: String(s.cost), object: 'analytics-group' }));
+      for (const b of agg.buckets)
+        for (const c of b.combos.values()) {
+          let s = byModel.get(c.combo.model);
+          if (!s) byModel.set(c.combo.model, (s = emptyStats()));
+          addStats(s, c.stats);
+        }
+      return [...byModel]
+        .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
+        .map(([model, s]) => ({ ai_model: model || null, requests: String(s.n), cost: String(s.cost), object: 'analytics-group' }));
     }
     if (by === 'users') {
       const agg = await aggregate(deps, workspaceId, input.filter, { hist: false, users: true });
       const byUser = new Map<string, { n: number; cost: number }>();
-      for (const b of agg.buckets) for (const [u, v] of b.users) {
-        const acc = byUser.get(u) ?? { n: 0, cost: 0 };
-        acc.n += v.n;
-        acc.cost += v.cost;
-        byUser.set(u, acc);
-      }
-      return [...byUser].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0])).map(([user, v]) => ({ user, requests: String(v.n), cost: String(v.cost), object: 'analytics-group' }));
+      for (const b of agg.buckets)
+        for (const [u, v] of b.users) {
+          const acc = byUser.get(u) ?? { n: 0, cost: 0 };
+          acc.n += v.n;
+          acc.cost += v.cost;
+          byUser.set(u, acc);
+        }
+      return [...byUser]
+        .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
+        .map(([user, v]) => ({ user, requests: String(v.n), cost: String(v.cost), object: 'analytics-group' }));
     }
     if (by === 'workspaces') {
       const visible = actor.kind === 'workspace' ? [actor.workspaceId!] : await deps.rollups.workspaces();
@@ -66,7 +76,10 @@ export function createAnalyticsService(deps: { rollups: RollupStore; logs: LogRe
           return { workspace_id: ws, requests: String(s.n), cost: String(s.cost), object: 'analytics-group', n: s.n };
         }),
       );
-      return rows.filter((r) => r.n > 0).sort((a, b) => b.n - a.n).map(({ n: _n, ...r }) => r);
+      return rows
+        .filter((r) => r.n > 0)
+        .sort((a, b) => b.n - a.n)
+        .map(({ n: _n, ...r }) => r);
     }
     if (by === 'metadata') return metadataGroups(deps.logs, workspaceId, input.filter, input.metadataKey!);
     throw new DomainError('NOT_FOUND', `Unknown analytics group "${by}"; known groups: ${GROUP_NAMES.join(', ')}, metadata/{key}`);

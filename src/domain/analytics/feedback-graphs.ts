@@ -41,17 +41,26 @@ const graph = (summary: unknown, data_points: unknown[]) => ({ object: 'analytic
 export const FEEDBACK_GRAPHS: Record<string, (deps: Deps, workspaceId: string, filter: RangeFilter) => Promise<unknown>> = {
   async feedbacks(deps, ws, filter) {
     const items = await feedbackInRange(deps, ws, filter);
-    return graph({ total: items.length }, perBucket(filter, items).map((b) => ({ timestamp: iso(b.t), total: b.items.length })));
+    return graph(
+      { total: items.length },
+      perBucket(filter, items).map((b) => ({ timestamp: iso(b.t), total: b.items.length })),
+    );
   },
   async 'feedbacks/scores'(deps, ws, filter) {
     const items = await feedbackInRange(deps, ws, filter);
     const counts = new Map<number, number>();
     for (const f of items) counts.set(f.value, (counts.get(f.value) ?? 0) + 1);
-    return graph({ total: items.length }, [...counts].sort((a, b) => a[0] - b[0]).map(([score, total]) => ({ score, total })));
+    return graph(
+      { total: items.length },
+      [...counts].sort((a, b) => a[0] - b[0]).map(([score, total]) => ({ score, total })),
+    );
   },
   async 'feedbacks/weighted'(deps, ws, filter) {
     const items = await feedbackInRange(deps, ws, filter);
-    return graph({ avg: weightedMean(items) }, perBucket(filter, items).map((b) => ({ timestamp: iso(b.t), avg: weightedMean(b.items) })));
+    return graph(
+      { avg: weightedMean(items) },
+      perBucket(filter, items).map((b) => ({ timestamp: iso(b.t), avg: weightedMean(b.items) })),
+    );
   },
   async 'feedbacks/ai-models'(deps, ws, filter) {
     const items = await feedbackInRange(deps, ws, filter);
@@ -67,6 +76,9 @@ export const FEEDBACK_GRAPHS: Record<string, (deps: Deps, workspaceId: string, f
       const m = modelOf.get(f.traceId);
       if (m) byModel.set(m, [...(byModel.get(m) ?? []), f]);
     }
-    return graph({}, [...byModel].sort((a, b) => b[1].length - a[1].length).map(([ai_model, fs]) => ({ ai_model, total: fs.length, avg_weighted_feedback: weightedMean(fs) })));
+    return graph(
+      {},
+      [...byModel].sort((a, b) => b[1].length - a[1].length).map(([ai_model, fs]) => ({ ai_model, total: fs.length, avg_weighted_feedback: weightedMean(fs) })),
+    );
   },
 };

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, validationError } from '../errors.js';
-import { type Actor, type ApiKeyAction, apiKeyScope, canSeeWorkspace, DEFAULT_WORKSPACE, LOGPORT_SCOPES, ORGANISATION_ID, requireOrganisationKey, requireScope } from './actor.js';
 import {
-  API_KEY_TYPES,
-  type ApiKey,
-  type ApiKeyRepository,
-  createApiKeyInput,
-  listApiKeysInput,
-} from './api-key-model.js';
+  type Actor,
+  type ApiKeyAction,
+  apiKeyScope,
+  canSeeWorkspace,
+  DEFAULT_WORKSPACE,
+  LOGPORT_SCOPES,
+  ORGANISATION_ID,
+  requireOrganisationKey,
+  requireScope,
+} from './actor.js';
+import { API_KEY_TYPES, type ApiKey, type ApiKeyRepository, createApiKeyInput, listApiKeysInput } from './api-key-model.js';
 import { generateApiKeySecret, hashApiKey, safeEqualHex } from './api-key-secret.js';
 
 export const ROOT_KEY_ID = 'root';
@@ -86,7 +90,7 @@ export function createApiKeyService(repo: ApiKeyRepository, rootApiKey: string):
         description: input.description,
         type: `${input.kind}-${input.subType}`,
         organisationId: actor.organisationId,
-        workspaceId: input.kind === 'workspace' ? input.workspace_id ?? DEFAULT_WORKSPACE : undefined,
+        workspaceId: input.kind === 'workspace' ? (input.workspace_id ?? DEFAULT_WORKSPACE) : undefined,
         userId: input.user_id,
         scopes: [...new Set(input.scopes)],
         keyHash: hashApiKey(secret),

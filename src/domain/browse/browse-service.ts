@@ -9,9 +9,20 @@ import { tailLogs } from './tail-logs.js';
 /** Reads for people browsing logs: the traces list, filter suggestions, body search and a live tail. */
 export interface BrowseService {
   traces(actor: Actor, input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null }): Promise<TracePage>;
-  suggest(actor: Actor, input: { field: string; prefix?: string | null; first?: number | null; since?: Date | null; workspaceId?: string | null }): Promise<Suggestion[]>;
-  searchBodies(actor: Actor, input: { text: string; filter?: unknown; first?: number | null; workspaceId?: string | null }, opts?: { signal?: AbortSignal }): Promise<BodySearchResult>;
-  tail(actor: Actor, input: { filter?: unknown; workspaceId?: string | null }, opts?: { intervalMs?: number; signal?: AbortSignal }): Promise<AsyncGenerator<LogRecord[]>>;
+  suggest(
+    actor: Actor,
+    input: { field: string; prefix?: string | null; first?: number | null; since?: Date | null; workspaceId?: string | null },
+  ): Promise<Suggestion[]>;
+  searchBodies(
+    actor: Actor,
+    input: { text: string; filter?: unknown; first?: number | null; workspaceId?: string | null },
+    opts?: { signal?: AbortSignal },
+  ): Promise<BodySearchResult>;
+  tail(
+    actor: Actor,
+    input: { filter?: unknown; workspaceId?: string | null },
+    opts?: { intervalMs?: number; signal?: AbortSignal },
+  ): Promise<AsyncGenerator<LogRecord[]>>;
 }
 
 export function createBrowseService(repo: LogRepository, browse: LogBrowseRepository, opts: { tailIntervalMs?: number } = {}): BrowseService {

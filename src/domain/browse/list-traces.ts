@@ -43,7 +43,11 @@ export interface TracePage {
  * count, duration, tokens, cost and errors add up every span of the trace. Traces without any root are not
  * listed. A page can hold fewer than `first` traces when it skipped older roots of traces already listed.
  */
-export async function listTraces(browse: LogBrowseRepository, actor: Actor, input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null }): Promise<TracePage> {
+export async function listTraces(
+  browse: LogBrowseRepository,
+  actor: Actor,
+  input: { filter?: unknown; first?: number | null; after?: string | null; workspaceId?: string | null },
+): Promise<TracePage> {
   requireScope(actor, 'logs.list');
   const page = inputSchema.safeParse({ first: input.first, after: input.after, workspaceId: input.workspaceId });
   if (!page.success) throw validationError(page.error.issues);
@@ -76,7 +80,10 @@ export async function listTraces(browse: LogBrowseRepository, actor: Actor, inpu
 }
 
 function groupStats(rows: TraceSpanStat[]) {
-  const by = new Map<string, { count: number; tokens: number; cost: number; errors: number; start: number; end: number; newestRoot?: string; newestRootAt: number }>();
+  const by = new Map<
+    string,
+    { count: number; tokens: number; cost: number; errors: number; start: number; end: number; newestRoot?: string; newestRootAt: number }
+  >();
   for (const r of rows) {
     const t = r.createdAt.getTime();
     let g = by.get(r.traceId);

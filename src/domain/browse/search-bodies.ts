@@ -38,7 +38,10 @@ export async function searchBodies(
   const parsed = inputSchema.safeParse({ text: input.text, first: input.first, workspaceId: input.workspaceId });
   if (!parsed.success) throw validationError(parsed.error.issues);
   const filter = parseLogFilter(input.filter ?? {}, ['filter']);
-  if (!filter.from) throw new DomainError('BAD_REQUEST', 'A body search needs a time range', [{ path: ['filter', 'from'], message: 'Required: body search reads every log of the range' }]);
+  if (!filter.from)
+    throw new DomainError('BAD_REQUEST', 'A body search needs a time range', [
+      { path: ['filter', 'from'], message: 'Required: body search reads every log of the range' },
+    ]);
   const workspaceId = resolveWorkspace(actor, parsed.data.workspaceId);
   const needle = parsed.data.text.toLowerCase();
   const first = parsed.data.first ?? 25;

@@ -46,7 +46,10 @@ export function createSuggestions(browse: LogBrowseRepository, now: () => number
   }
 
   /** Values of `field` containing `prefix` (any case), those starting with it first, then by frequency. */
-  return async function suggest(actor: Actor, input: { field: string; prefix?: string | null; first?: number | null; since?: Date | null; workspaceId?: string | null }): Promise<Suggestion[]> {
+  return async function suggest(
+    actor: Actor,
+    input: { field: string; prefix?: string | null; first?: number | null; since?: Date | null; workspaceId?: string | null },
+  ): Promise<Suggestion[]> {
     requireScope(actor, 'logs.list');
     const parsed = inputSchema.safeParse(input);
     if (!parsed.success) throw validationError(parsed.error.issues);

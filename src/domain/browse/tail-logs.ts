@@ -36,7 +36,10 @@ export async function tailLogs(
       const fresh = rows.filter((r) => r.createdAt > since || !seenAtSince.has(r.id)).reverse();
       if (fresh.length === 0) continue;
       const top = fresh[fresh.length - 1]!.createdAt;
-      seenAtSince = new Set([...(top.getTime() === since.getTime() ? seenAtSince : []), ...fresh.filter((r) => r.createdAt.getTime() === top.getTime()).map((r) => r.id)]);
+      seenAtSince = new Set([
+        ...(top.getTime() === since.getTime() ? seenAtSince : []),
+        ...fresh.filter((r) => r.createdAt.getTime() === top.getTime()).map((r) => r.id),
+      ]);
       since = top;
       yield fresh;
     }

@@ -7,7 +7,10 @@ import { parseStoredBody } from '../logs/stored-body.js';
  * assignable, and so is a lighter object built straight from a projected database document (headers and
  * span details are never exported, so the job need not decode them).
  */
-export type ExportRow = Pick<LogRecord, 'id' | 'createdAt' | 'traceId' | 'spanId' | 'parentSpanId' | 'spanName' | 'metadata' | 'derived' | 'weightedFeedback'> & {
+export type ExportRow = Pick<
+  LogRecord,
+  'id' | 'createdAt' | 'traceId' | 'spanId' | 'parentSpanId' | 'spanName' | 'metadata' | 'derived' | 'weightedFeedback'
+> & {
   request: Pick<LogRecord['request'], 'url' | 'method' | 'body'>;
   response: Pick<LogRecord['response'], 'body'>;
 };
@@ -39,25 +42,55 @@ function spec(canonical: string, kind: Kind, description: string, get: (r: Expor
   switch (kind) {
     case 'string':
       return {
-        canonical, description,
-        value: (r) => { const v = get(r); return typeof v === 'string' ? v : null; },
-        json: (r) => { const v = get(r); return typeof v === 'string' ? JSON.stringify(v) : 'null'; },
-        csv: (r) => { const v = get(r); return typeof v === 'string' ? v : ''; },
+        canonical,
+        description,
+        value: (r) => {
+          const v = get(r);
+          return typeof v === 'string' ? v : null;
+        },
+        json: (r) => {
+          const v = get(r);
+          return typeof v === 'string' ? JSON.stringify(v) : 'null';
+        },
+        csv: (r) => {
+          const v = get(r);
+          return typeof v === 'string' ? v : '';
+        },
       };
     case 'number':
       return {
-        canonical, description,
-        value: (r) => { const v = get(r); return typeof v === 'number' && Number.isFinite(v) ? v : null; },
+        canonical,
+        description,
+        value: (r) => {
+          const v = get(r);
+          return typeof v === 'number' && Number.isFinite(v) ? v : null;
+        },
         // Number#toString and JSON agree on every finite number, exponent notation included.
-        json: (r) => { const v = get(r); return typeof v === 'number' && Number.isFinite(v) ? String(v) : 'null'; },
-        csv: (r) => { const v = get(r); return typeof v === 'number' && Number.isFinite(v) ? String(v) : ''; },
+        json: (r) => {
+          const v = get(r);
+          return typeof v === 'number' && Number.isFinite(v) ? String(v) : 'null';
+        },
+        csv: (r) => {
+          const v = get(r);
+          return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
+        },
       };
     case 'boolean':
       return {
-        canonical, description,
-        value: (r) => { const v = get(r); return typeof v === 'boolean' ? v : null; },
-        json: (r) => { const v = get(r); return v === true ? 'true' : v === false ? 'false' : 'null'; },
-        csv: (r) => { const v = get(r); return v === true ? 'true' : v === false ? 'false' : ''; },
+        canonical,
+        description,
+        value: (r) => {
+          const v = get(r);
+          return typeof v === 'boolean' ? v : null;
+        },
+        json: (r) => {
+          const v = get(r);
+          return v === true ? 'true' : v === false ? 'false' : 'null';
+        },
+        csv: (r) => {
+          const v = get(r);
+          return v === true ? 'true' : v === false ? 'false' : '';
+        },
       };
     case 'date': {
       const iso = (r: ExportRow): string | null => {
@@ -65,26 +98,38 @@ function spec(canonical: string, kind: Kind, description: string, get: (r: Expor
         return v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString() : null;
       };
       return {
-        canonical, description,
+        canonical,
+        description,
         value: iso,
         // An ISO timestamp never contains characters JSON must escape.
-        json: (r) => { const v = iso(r); return v === null ? 'null' : `"${v}"`; },
+        json: (r) => {
+          const v = iso(r);
+          return v === null ? 'null' : `"${v}"`;
+        },
         csv: (r) => iso(r) ?? '',
       };
     }
     case 'object':
       return {
-        canonical, description,
+        canonical,
+        description,
         value: (r) => get(r) ?? null,
         json: (r) => JSON.stringify(get(r) ?? null),
-        csv: (r) => { const v = get(r); return v === undefined || v === null ? '' : JSON.stringify(v); },
+        csv: (r) => {
+          const v = get(r);
+          return v === undefined || v === null ? '' : JSON.stringify(v);
+        },
       };
     case 'body':
       return {
-        canonical, description,
+        canonical,
+        description,
         value: (r) => parseBody(get(r)),
         json: (r) => bodyJson(get(r)),
-        csv: (r) => { const v = get(r); return typeof v === 'string' ? bodyJson(v) : ''; },
+        csv: (r) => {
+          const v = get(r);
+          return typeof v === 'string' ? bodyJson(v) : '';
+        },
       };
   }
 }
@@ -155,7 +200,9 @@ const CATALOGUE = {
   prompt_version_id: spec('prompt_version_id', 'string', 'Version of the prompt template', (r) => d(r).promptVersionId),
   metadata: spec('metadata', 'object', 'Custom metadata, as an object', (r) => r.metadata ?? {}),
   'metadata.key': spec('metadata.key', 'object', 'Custom metadata keys, as an array', (r) => Object.keys(r.metadata ?? {})),
-  'metadata.value': spec('metadata.value', 'object', 'Custom metadata values, as an array (same order as metadata.key)', (r) => Object.values(r.metadata ?? {})),
+  'metadata.value': spec('metadata.value', 'object', 'Custom metadata values, as an array (same order as metadata.key)', (r) =>
+    Object.values(r.metadata ?? {}),
+  ),
 } satisfies Record<string, ExportFieldSpec>;
 
 const ALIASES = {
@@ -181,8 +228,19 @@ export const EXPORT_FIELD_NAMES: readonly ExportFieldName[] = Object.freeze(Obje
 
 /** The seed's example selection. */
 export const DEFAULT_EXPORT_FIELDS: readonly ExportFieldName[] = Object.freeze([
-  'id', 'trace_id', 'created_at', 'request', 'response', 'ai_provider', 'ai_model',
-  'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'response_time', 'status_code',
+  'id',
+  'trace_id',
+  'created_at',
+  'request',
+  'response',
+  'ai_provider',
+  'ai_model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'response_time',
+  'status_code',
 ] as const);
 
 // A Map, not the object: names come from clients, and "constructor" or "__proto__" must not resolve.

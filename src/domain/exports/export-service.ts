@@ -67,7 +67,12 @@ export function createExportService(deps: ExportDeps) {
   async function count(workspaceId: string, filter: LogFilter, limit?: number | null, offset?: number | null) {
     let exact: ((n: number) => void) | undefined;
     const later = new Promise<number>((resolve) => (exact = resolve));
-    const total = await logs.countMatching(workspaceId, filter, { limit: limit ?? undefined, offset: offset ?? undefined }, { budgetMs: COUNT_BUDGET_MS, onExact: (n) => exact!(n) });
+    const total = await logs.countMatching(
+      workspaceId,
+      filter,
+      { limit: limit ?? undefined, offset: offset ?? undefined },
+      { budgetMs: COUNT_BUDGET_MS, onExact: (n) => exact!(n) },
+    );
     const settle = (id: string) => {
       void later.then((n) => repo.update(id, { total: n, updatedAt: new Date() }, { whenStatus: [...EDITABLE, 'in_progress'] })).catch(() => undefined);
     };
@@ -205,7 +210,11 @@ export function createExportService(deps: ExportDeps) {
      * `reauthenticate` resolves the subscriber's key again: it runs before each state is handed out and
      * every few seconds, so a revoked key's stream ends (with its error) instead of streaming on.
      */
-    async watch(actor: Actor, id: string, opts: { signal?: AbortSignal; reauthenticate?: () => Promise<Actor> } = {}): Promise<AsyncGenerator<LogExport, undefined>> {
+    async watch(
+      actor: Actor,
+      id: string,
+      opts: { signal?: AbortSignal; reauthenticate?: () => Promise<Actor> } = {},
+    ): Promise<AsyncGenerator<LogExport, undefined>> {
       // Checked before the stream starts, so another workspace's export fails the subscription at once.
       const first = await visible(actor, id);
       const { reauthenticate } = opts;

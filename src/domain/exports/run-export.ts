@@ -38,16 +38,16 @@ class Stopped extends Error {}
  * a cancel can never publish a partial or duplicated file; leftovers of earlier attempts are deleted first.
  */
 export async function runExport(deps: RunExportDeps, job: { exportId: string; run: number }): Promise<RunOutcome> {
-  const { exports: repo, blobs } = deps;
+  const { exports: repo } = deps;
   const e = await repo.findById(job.exportId);
-  if (!e || e.status !== 'in_progress' || e.run !== job.run) return 'skipped'; // cancelled, restarted or gone
+  if (e?.status !== 'in_progress' || e.run !== job.run) return 'skipped'; // cancelled, restarted or gone
   const owner = randomUUID();
   if (!(await deps.claims.claim(e.id, job.run, owner, deps.leaseMs ?? 30_000))) return 'busy';
   try {
     // Read again under the claim: a duplicate job may get here after the previous holder finished and
     // released the claim, and must not touch what that run published.
     const current = await repo.findById(job.exportId);
-    if (!current || current.status !== 'in_progress' || current.run !== job.run) return 'skipped';
+    if (current?.status !== 'in_progress' || current.run !== job.run) return 'skipped';
     return await runClaimed(deps, current, job.run, owner);
   } finally {
     await deps.claims.release(e.id, job.run, owner).catch(() => undefined);
@@ -85,7 +85,14 @@ async function runClaimed(deps: RunExportDeps, e: LogExport, run: number, owner:
     const size = (await blobs.stat(upload.id))?.size ?? 0;
     const done = await repo.update(
       e.id,
-      { status: 'success', processed, total: processed, file: { id: upload.id, name: exportFileName(e), size, contentType: exportContentType(e) }, finishedAt: new Date(), updatedAt: new Date() },
+      {
+        status: 'success',
+        processed,
+        total: processed,
+        file: { id: upload.id, name: exportFileName(e), size, contentType: exportContentType(e) },
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      },
       guard,
     );
     if (!done) throw new Stopped();

@@ -6,7 +6,9 @@ import { DomainError } from '../errors.js';
  * Anyone holding the link may download until it expires; changing any part of it breaks the signature.
  */
 export function signDownload(secret: string, exportId: string, fileId: string, expiresAt: Date): string {
-  return createHmac('sha256', secret).update(`${exportId}\n${fileId}\n${Math.floor(expiresAt.getTime() / 1000)}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`${exportId}\n${fileId}\n${Math.floor(expiresAt.getTime() / 1000)}`)
+    .digest('base64url');
 }
 
 export function downloadPath(secret: string, exportId: string, fileId: string, expiresAt: Date): string {
@@ -15,7 +17,11 @@ export function downloadPath(secret: string, exportId: string, fileId: string, e
   return `/v1/logs/exports/${encodeURIComponent(exportId)}/file?file=${encodeURIComponent(fileId)}&expires=${expires}&sig=${sig}`;
 }
 
-export function verifyDownload(secret: string, input: { exportId: string; fileId?: string | null; expires?: string | null; sig?: string | null }, now = new Date()): string {
+export function verifyDownload(
+  secret: string,
+  input: { exportId: string; fileId?: string | null; expires?: string | null; sig?: string | null },
+  now = new Date(),
+): string {
   const { exportId, fileId, expires, sig } = input;
   if (!fileId || !expires || !sig || !/^\d{1,12}$/.test(expires)) throw new DomainError('FORBIDDEN', 'Invalid download link');
   const expiresAt = new Date(Number(expires) * 1000);

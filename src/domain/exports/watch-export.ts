@@ -37,11 +37,7 @@ interface Poller {
 
 const changed = (a: LogExport, b: LogExport) => a.status !== b.status || a.processed !== b.processed || a.run !== b.run;
 
-export function createExportWatchHub(opts: {
-  load: (id: string) => Promise<LogExport | null>;
-  intervalMs?: number;
-  recheckMs?: number;
-}): ExportWatchHub {
+export function createExportWatchHub(opts: { load: (id: string) => Promise<LogExport | null>; intervalMs?: number; recheckMs?: number }): ExportWatchHub {
   const intervalMs = opts.intervalMs ?? 500;
   const recheckMs = opts.recheckMs ?? 5000;
   const pollers = new Map<string, Poller>();

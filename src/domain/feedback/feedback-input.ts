@@ -4,9 +4,13 @@ import { z } from 'zod';
 const value = z.number({ error: 'Expected an integer from -10 to 10' }).int('Expected an integer from -10 to 10').min(-10).max(10);
 const weight = z.number({ error: 'Expected a number from 0 to 1' }).min(0).max(1);
 // Metadata values are stored as text, like log metadata; nested objects are kept as their JSON.
-const metadata = z
-  .record(z.string().min(1).max(256), z.unknown())
-  .transform((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])));
+const metadata = z.record(z.string().min(1).max(256), z.unknown()).transform((o) =>
+  Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  ),
+);
 
 export const feedbackCreateSchema = z.object({
   trace_id: z.string({ error: 'Required: the trace the feedback is about' }).trim().min(1, 'Must not be empty').max(2048),

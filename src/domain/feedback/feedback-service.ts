@@ -20,7 +20,11 @@ export function createFeedbackService(repo: FeedbackRepository): FeedbackService
       const workspaceId = resolveWorkspace(actor, input.workspaceId);
       const { items: parsed } = parseOneOrMany(feedbackBatchSchema, input.body, {
         pathPrefix: input.pathPrefix,
-        messages: { notObject: 'Body must be a feedback object or an array of them', single: 'Invalid feedback; nothing was stored', batch: 'Invalid feedback; nothing was stored' },
+        messages: {
+          notObject: 'Body must be a feedback object or an array of them',
+          single: 'Invalid feedback; nothing was stored',
+          batch: 'Invalid feedback; nothing was stored',
+        },
       });
       const now = new Date();
       const items: Feedback[] = parsed.map((f) => ({

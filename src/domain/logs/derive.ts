@@ -16,9 +16,18 @@ export interface DerivedFields {
   statusCode: number;
   isSuccess: boolean;
   responseTimeMs?: number;
-  promptSlug?: string; promptVersionId?: string; configId?: string; virtualKey?: string;
-  cacheStatus?: string; cacheType?: string; streamMode?: boolean; mode?: string;
-  runtime?: string; runtimeVersion?: string; sdkVersion?: string; retrySuccessCount?: number;
+  promptSlug?: string;
+  promptVersionId?: string;
+  configId?: string;
+  virtualKey?: string;
+  cacheStatus?: string;
+  cacheType?: string;
+  streamMode?: boolean;
+  mode?: string;
+  runtime?: string;
+  runtimeVersion?: string;
+  sdkVersion?: string;
+  retrySuccessCount?: number;
 }
 
 export interface RawLogForDerivation {
@@ -54,10 +63,19 @@ function sum(...xs: Array<number | undefined>): number | undefined {
 }
 
 const HOSTS: ReadonlyArray<readonly [string, string]> = [
-  ['api.openai.com', 'openai'], ['api.anthropic.com', 'anthropic'], ['generativelanguage.googleapis.com', 'google'],
-  ['api.cohere.ai', 'cohere'], ['api.cohere.com', 'cohere'], ['api.mistral.ai', 'mistral-ai'], ['api.groq.com', 'groq'],
-  ['api.together.xyz', 'together-ai'], ['api.deepseek.com', 'deepseek'], ['openrouter.ai', 'openrouter'],
-  ['api.openrouter.ai', 'openrouter'], ['api.x.ai', 'x-ai'], ['api.fireworks.ai', 'fireworks-ai'],
+  ['api.openai.com', 'openai'],
+  ['api.anthropic.com', 'anthropic'],
+  ['generativelanguage.googleapis.com', 'google'],
+  ['api.cohere.ai', 'cohere'],
+  ['api.cohere.com', 'cohere'],
+  ['api.mistral.ai', 'mistral-ai'],
+  ['api.groq.com', 'groq'],
+  ['api.together.xyz', 'together-ai'],
+  ['api.deepseek.com', 'deepseek'],
+  ['openrouter.ai', 'openrouter'],
+  ['api.openrouter.ai', 'openrouter'],
+  ['api.x.ai', 'x-ai'],
+  ['api.fireworks.ai', 'fireworks-ai'],
 ];
 const HOST_MAP = new Map(HOSTS);
 
@@ -74,7 +92,8 @@ function hostOf(url: string): string | undefined {
   const at = url.lastIndexOf('@', end);
   const hostStart = at >= start ? at + 1 : start;
   let hostEnd = end;
-  if (url.charCodeAt(hostStart) === 91 /* [ */) hostEnd = url.indexOf(']', hostStart) + 1 || end; // IPv6 literal
+  if (url.charCodeAt(hostStart) === 91 /* [ */)
+    hostEnd = url.indexOf(']', hostStart) + 1 || end; // IPv6 literal
   else {
     const colon = url.indexOf(':', hostStart);
     if (colon >= 0 && colon < end) hostEnd = colon;
@@ -104,7 +123,11 @@ function modelFromUrl(url: string, provider: string | undefined): string | undef
     raw = /\/models\/([^/:?#]+)[:?#]/.exec(url)?.[1];
   }
   if (raw === undefined) return undefined;
-  try { return decodeURIComponent(raw); } catch { return raw; }
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /**
@@ -140,10 +163,13 @@ function fromUsageBlock(body: Obj, u: Obj): ExtractedUsage | undefined {
     const pd = obj(u.prompt_tokens_details);
     const cd = obj(u.completion_tokens_details);
     return {
-      requestTokens: count(u.prompt_tokens), responseTokens: count(u.completion_tokens), totalTokens: count(u.total_tokens),
+      requestTokens: count(u.prompt_tokens),
+      responseTokens: count(u.completion_tokens),
+      totalTokens: count(u.total_tokens),
       // DeepSeek also reports prompt_cache_hit_tokens on older API versions.
       cacheReadTokens: count(pd?.cached_tokens) ?? count(u.prompt_cache_hit_tokens),
-      cacheWriteTokens: count(pd?.cache_write_tokens), reasoningTokens: count(cd?.reasoning_tokens),
+      cacheWriteTokens: count(pd?.cache_write_tokens),
+      reasoningTokens: count(cd?.reasoning_tokens),
     };
   }
   // Bedrock Converse: inputTokens excludes cache reads/writes.
@@ -157,13 +183,15 @@ function fromUsageBlock(body: Obj, u: Obj): ExtractedUsage | undefined {
   if (u.input_tokens !== undefined || u.output_tokens !== undefined) {
     const inDetails = obj(u.input_tokens_details);
     const outDetails = obj(u.output_tokens_details);
-    const anthropic =
-      body.type === 'message' || u.cache_read_input_tokens !== undefined || u.cache_creation_input_tokens !== undefined;
+    const anthropic = body.type === 'message' || u.cache_read_input_tokens !== undefined || u.cache_creation_input_tokens !== undefined;
     if (!anthropic && (inDetails || outDetails || u.total_tokens !== undefined)) {
       // OpenAI Responses API: input_tokens already includes cached tokens.
       return {
-        requestTokens: count(u.input_tokens), responseTokens: count(u.output_tokens), totalTokens: count(u.total_tokens),
-        cacheReadTokens: count(inDetails?.cached_tokens), reasoningTokens: count(outDetails?.reasoning_tokens),
+        requestTokens: count(u.input_tokens),
+        responseTokens: count(u.output_tokens),
+        totalTokens: count(u.total_tokens),
+        cacheReadTokens: count(inDetails?.cached_tokens),
+        reasoningTokens: count(outDetails?.reasoning_tokens),
       };
     }
     // Anthropic Messages (direct, Vertex or Bedrock InvokeModel): input_tokens excludes cache.
@@ -244,8 +272,13 @@ export function applyUsageAndCost(
     out.costSource = 'client';
   } else if (opts.model && (usage.requestTokens !== undefined || usage.responseTokens !== undefined)) {
     const c = computeCostCents({
-      provider: opts.provider, model: opts.model, inputTokens: usage.requestTokens, outputTokens: usage.responseTokens,
-      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWriteTokens, timestamp: opts.timestamp,
+      provider: opts.provider,
+      model: opts.model,
+      inputTokens: usage.requestTokens,
+      outputTokens: usage.responseTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      timestamp: opts.timestamp,
     });
     if (c) {
       out.cost = c.cents;
@@ -256,19 +289,48 @@ export function applyUsageAndCost(
 }
 
 type MetaField =
-  | 'provider' | 'model' | 'cost' | 'costCurrency' | 'promptSlug' | 'promptVersionId' | 'configId' | 'virtualKey'
-  | 'cacheStatus' | 'cacheType' | 'streamMode' | 'mode' | 'runtime' | 'runtimeVersion' | 'sdkVersion' | 'retrySuccessCount';
+  | 'provider'
+  | 'model'
+  | 'cost'
+  | 'costCurrency'
+  | 'promptSlug'
+  | 'promptVersionId'
+  | 'configId'
+  | 'virtualKey'
+  | 'cacheStatus'
+  | 'cacheType'
+  | 'streamMode'
+  | 'mode'
+  | 'runtime'
+  | 'runtimeVersion'
+  | 'sdkVersion'
+  | 'retrySuccessCount';
 type MetaValues = Partial<Record<MetaField, string>>;
 
 // Metadata key -> (field, rank); for aliases of one field the lower rank wins.
 const META_KEYS = new Map<string, readonly [MetaField, number]>([
-  ['provider', ['provider', 0]], ['model', ['model', 0]], ['cost', ['cost', 0]], ['portkey_cost', ['cost', 1]],
-  ['cost_currency', ['costCurrency', 0]], ['prompt_slug', ['promptSlug', 0]], ['promptSlug', ['promptSlug', 1]],
-  ['prompt_version_id', ['promptVersionId', 0]], ['promptVersionId', ['promptVersionId', 1]],
-  ['config', ['configId', 0]], ['config_id', ['configId', 1]], ['configId', ['configId', 2]],
-  ['virtual_key', ['virtualKey', 0]], ['virtualKey', ['virtualKey', 1]], ['cache_status', ['cacheStatus', 0]],
-  ['cache_type', ['cacheType', 0]], ['stream_mode', ['streamMode', 0]], ['mode', ['mode', 0]], ['runtime', ['runtime', 0]],
-  ['runtime_version', ['runtimeVersion', 0]], ['sdk_version', ['sdkVersion', 0]], ['retry_success_count', ['retrySuccessCount', 0]],
+  ['provider', ['provider', 0]],
+  ['model', ['model', 0]],
+  ['cost', ['cost', 0]],
+  ['portkey_cost', ['cost', 1]],
+  ['cost_currency', ['costCurrency', 0]],
+  ['prompt_slug', ['promptSlug', 0]],
+  ['promptSlug', ['promptSlug', 1]],
+  ['prompt_version_id', ['promptVersionId', 0]],
+  ['promptVersionId', ['promptVersionId', 1]],
+  ['config', ['configId', 0]],
+  ['config_id', ['configId', 1]],
+  ['configId', ['configId', 2]],
+  ['virtual_key', ['virtualKey', 0]],
+  ['virtualKey', ['virtualKey', 1]],
+  ['cache_status', ['cacheStatus', 0]],
+  ['cache_type', ['cacheType', 0]],
+  ['stream_mode', ['streamMode', 0]],
+  ['mode', ['mode', 0]],
+  ['runtime', ['runtime', 0]],
+  ['runtime_version', ['runtimeVersion', 0]],
+  ['sdk_version', ['sdkVersion', 0]],
+  ['retry_success_count', ['retrySuccessCount', 0]],
 ]);
 
 // One pass over the (usually small) metadata object: probing ~20 mostly-absent keys per log with
@@ -296,7 +358,16 @@ function scanMetadata(m: Obj | undefined): MetaValues {
 }
 
 const COPIED_META = [
-  'promptSlug', 'promptVersionId', 'configId', 'virtualKey', 'cacheStatus', 'cacheType', 'mode', 'runtime', 'runtimeVersion', 'sdkVersion',
+  'promptSlug',
+  'promptVersionId',
+  'configId',
+  'virtualKey',
+  'cacheStatus',
+  'cacheType',
+  'mode',
+  'runtime',
+  'runtimeVersion',
+  'sdkVersion',
 ] as const satisfies ReadonlyArray<MetaField & keyof DerivedFields>;
 
 function bool(v: string | undefined): boolean | undefined {
@@ -323,14 +394,15 @@ export function deriveFields(log: RawLogForDerivation, options?: { timestamp?: D
 
   const reqBody = obj(request.body);
   const resBody = obj(response.body);
-  const model =
-    str(reqBody?.model) ?? str(resBody?.model) ?? str(resBody?.modelVersion) ?? modelFromUrl(url, provider) ?? mv.model;
+  const model = str(reqBody?.model) ?? str(resBody?.model) ?? str(resBody?.modelVersion) ?? modelFromUrl(url, provider) ?? mv.model;
   if (model) out.model = model;
 
   const usage = extractUsage(resBody);
   const clientCost = count(mv.cost);
   applyUsageAndCost(out, usage, {
-    provider, model, timestamp: options?.timestamp,
+    provider,
+    model,
+    timestamp: options?.timestamp,
     client: clientCost === undefined ? undefined : { cents: clientCost, currency: mv.costCurrency?.trim().toUpperCase() || 'USD' },
   });
 

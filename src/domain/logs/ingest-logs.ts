@@ -1,6 +1,6 @@
 import { type Actor, requireScope, resolveWorkspace } from '../auth/actor.js';
 import { parseOneOrMany } from '../batch-input.js';
-import { DomainError, type ErrorDetail, validationError } from '../errors.js';
+import { DomainError, type ErrorDetail } from '../errors.js';
 import { deriveFields } from './derive.js';
 import { logIdFor } from './log-id.js';
 import { type LogInput, logBatchSchema, scalarMapToStrings } from './log-input.js';

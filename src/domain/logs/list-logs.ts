@@ -60,13 +60,19 @@ export async function listLogs(repo: LogRepository, browse: LogBrowseRepository,
   const sort = page.data.sort ?? undefined;
   if (!isNewestFirst(sort)) {
     const offset = page.data.after ? decodeOffsetCursor(sort!, page.data.after) : 0;
-    const [rows, totalCount] = await Promise.all([browse.listSorted(workspaceId, filter, { sort: sort!, offset, limit: first + 1 }), repo.countMatching(workspaceId, filter, {}, { budgetMs: COUNT_BUDGET_MS })]);
+    const [rows, totalCount] = await Promise.all([
+      browse.listSorted(workspaceId, filter, { sort: sort!, offset, limit: first + 1 }),
+      repo.countMatching(workspaceId, filter, {}, { budgetMs: COUNT_BUDGET_MS }),
+    ]);
     const items = rows.slice(0, first);
     const cursors = items.map((_r, i) => encodeOffsetCursor(sort!, offset + i + 1));
     return { items, totalCount, hasNextPage: rows.length > first, endCursor: cursors.at(-1) ?? null, cursors };
   }
   const after = page.data.after ? decodeCursor(page.data.after) : undefined;
-  const [rows, totalCount] = await Promise.all([repo.listMatching(workspaceId, filter, { first: first + 1, after }), repo.countMatching(workspaceId, filter, {}, { budgetMs: COUNT_BUDGET_MS })]);
+  const [rows, totalCount] = await Promise.all([
+    repo.listMatching(workspaceId, filter, { first: first + 1, after }),
+    repo.countMatching(workspaceId, filter, {}, { budgetMs: COUNT_BUDGET_MS }),
+  ]);
   const items = rows.slice(0, first);
   const cursors = items.map(encodeCursor);
   return { items, totalCount, hasNextPage: rows.length > first, endCursor: cursors.at(-1) ?? null, cursors };

@@ -17,20 +17,21 @@ const jsonBody = z.unknown().refine(present, { message: 'Required' });
 type ScalarMap = Record<string, unknown>;
 
 function scalarMap(opts: { what: string; allowNull?: boolean; allowStringArrays?: boolean; maxKeyLength: number }) {
-  return z
-    .custom<ScalarMap>(isPlainObject, { message: `Expected ${opts.what} to be an object` })
-    .superRefine((o, ctx) => {
-      for (const k in o) {
-        const v = o[k];
-        const t = typeof v;
-        const ok =
-          t === 'string' || t === 'number' || t === 'boolean' ||
-          (opts.allowNull && v === null) ||
-          (opts.allowStringArrays && Array.isArray(v) && v.every((x) => typeof x === 'string'));
-        if (!ok) ctx.addIssue({ code: 'custom', path: [k], message: `Expected a string, number or boolean ${opts.what} value` });
-        if (k.length === 0 || k.length > opts.maxKeyLength) ctx.addIssue({ code: 'custom', path: [k], message: `${opts.what} keys must be 1-${opts.maxKeyLength} characters` });
-      }
-    });
+  return z.custom<ScalarMap>(isPlainObject, { message: `Expected ${opts.what} to be an object` }).superRefine((o, ctx) => {
+    for (const k in o) {
+      const v = o[k];
+      const t = typeof v;
+      const ok =
+        t === 'string' ||
+        t === 'number' ||
+        t === 'boolean' ||
+        (opts.allowNull && v === null) ||
+        (opts.allowStringArrays && Array.isArray(v) && v.every((x) => typeof x === 'string'));
+      if (!ok) ctx.addIssue({ code: 'custom', path: [k], message: `Expected a string, number or boolean ${opts.what} value` });
+      if (k.length === 0 || k.length > opts.maxKeyLength)
+        ctx.addIssue({ code: 'custom', path: [k], message: `${opts.what} keys must be 1-${opts.maxKeyLength} characters` });
+    }
+  });
 }
 
 /** Stored form of a validated scalar map: every value as text; nulls dropped. */
@@ -48,7 +49,12 @@ const headers = scalarMap({ what: 'header', allowStringArrays: true, maxKeyLengt
 
 const timestamp = z.union([
   z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
-  z.number().int().min(0).max(8.64e15).transform((n) => new Date(n)),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(8.64e15)
+    .transform((n) => new Date(n)),
 ]);
 
 export const logInputSchema = z.object({

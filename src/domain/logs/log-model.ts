@@ -68,7 +68,12 @@ export interface LogRepository {
    * Matching logs newest first (ties by id, descending), read through a cursor so memory stays flat.
    * `withoutHeaders`: skip reading request/response headers (exports never write them); they come back as {}.
    */
-  streamMatching(workspaceId: string, filter: LogFilter, page: LogPageBounds, opts?: { batchSize?: number; withoutHeaders?: boolean }): AsyncIterable<LogRecord>;
+  streamMatching(
+    workspaceId: string,
+    filter: LogFilter,
+    page: LogPageBounds,
+    opts?: { batchSize?: number; withoutHeaders?: boolean },
+  ): AsyncIterable<LogRecord>;
   /** Keyset page newest first; `after` is the last row of the previous page, and only strictly older rows follow. */
   listMatching(workspaceId: string, filter: LogFilter, page: { first: number; after?: LogCursor }): Promise<LogRecord[]>;
 }

@@ -171,9 +171,7 @@ function selectSlot(entry: Entry, ms: number): Slot {
       if (ms >= s.startMs) return s;
     } else if (s.todStart !== undefined && s.todEnd !== undefined) {
       if (daySec < 0) daySec = (((ms % 86_400_000) + 86_400_000) % 86_400_000) / 1000;
-      const inside = s.todEnd < s.todStart
-        ? daySec >= s.todStart || daySec < s.todEnd
-        : daySec >= s.todStart && daySec < s.todEnd;
+      const inside = s.todEnd < s.todStart ? daySec >= s.todStart || daySec < s.todEnd : daySec >= s.todStart && daySec < s.todEnd;
       if (inside) return s;
     } else {
       return s;
@@ -209,11 +207,7 @@ function evaluate(p: LinearPrice, input: number, output: number, cr: number, cw:
   const uncached = input - (p.cacheRead !== undefined ? cr : 0) - (p.cacheWrite !== undefined ? cw : 0);
   if (uncached < 0) return undefined;
   return (
-    (uncached * rateAt(p.input, input) +
-      cr * rateAt(p.cacheRead, input) +
-      cw * rateAt(p.cacheWrite, input) +
-      output * rateAt(p.output, input)) /
-      1e6 +
+    (uncached * rateAt(p.input, input) + cr * rateAt(p.cacheRead, input) + cw * rateAt(p.cacheWrite, input) + output * rateAt(p.output, input)) / 1e6 +
     p.perRequestUsd
   );
 }

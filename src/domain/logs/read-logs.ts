@@ -9,7 +9,8 @@ import type { LogRecord, LogRepository, Trace, TraceNode } from './log-model.js'
  */
 export async function getLog(repo: LogRepository, actor: Actor, input: { id: string; workspaceId?: string | null }): Promise<LogRecord> {
   requireScope(actor, 'logs.view');
-  const visible = (r: LogRecord | null) => (r && canSeeWorkspace(actor, r.workspaceId) && (actor.kind === 'workspace' || !input.workspaceId || r.workspaceId === input.workspaceId) ? r : null);
+  const visible = (r: LogRecord | null) =>
+    r && canSeeWorkspace(actor, r.workspaceId) && (actor.kind === 'workspace' || !input.workspaceId || r.workspaceId === input.workspaceId) ? r : null;
   let record = isUuid(input.id) ? visible(await repo.findById(input.id.toLowerCase())) : null;
   if (!record) record = visible(await repo.findById(logIdFor(resolveWorkspace(actor, input.workspaceId), input.id)));
   if (!record) throw notFound('Log');

@@ -25,9 +25,23 @@ function storedSize(r: LogRecord): number {
     for (const k in m) n += PER_VALUE + Buffer.byteLength(k) + Buffer.byteLength(m[k]!);
     return n;
   };
-  let n = FIXED + opt(r.id) + opt(r.workspaceId) + opt(r.organisationId) + opt(r.clientId) + opt(r.traceId) + opt(r.spanId) +
-    opt(r.parentSpanId) + opt(r.spanName) + opt(r.request.url) + opt(r.request.method) + opt(r.request.provider) +
-    opt(r.request.body) + opt(r.response.body) + opt(JSON.stringify(r.request.headers)) + opt(JSON.stringify(r.response.headers)) +
+  let n =
+    FIXED +
+    opt(r.id) +
+    opt(r.workspaceId) +
+    opt(r.organisationId) +
+    opt(r.clientId) +
+    opt(r.traceId) +
+    opt(r.spanId) +
+    opt(r.parentSpanId) +
+    opt(r.spanName) +
+    opt(r.request.url) +
+    opt(r.request.method) +
+    opt(r.request.provider) +
+    opt(r.request.body) +
+    opt(r.response.body) +
+    opt(JSON.stringify(r.request.headers)) +
+    opt(JSON.stringify(r.response.headers)) +
     map(r.metadata);
   const derived = r.derived as unknown as Record<string, unknown>;
   for (const k in derived) {
@@ -55,8 +69,16 @@ function mapUnits(m: Record<string, string>): number {
  * twice again for derived fields copied from metadata, URL or body). Far below the limit for all but huge records.
  */
 function quickBound(r: LogRecord): number {
-  let units = r.request.url.length + r.request.body.length + r.response.body.length + (r.request.provider?.length ?? 0) +
-    (r.clientId?.length ?? 0) + (r.spanName?.length ?? 0) + mapUnits(r.metadata) + mapUnits(r.request.headers) + mapUnits(r.response.headers);
+  let units =
+    r.request.url.length +
+    r.request.body.length +
+    r.response.body.length +
+    (r.request.provider?.length ?? 0) +
+    (r.clientId?.length ?? 0) +
+    (r.spanName?.length ?? 0) +
+    mapUnits(r.metadata) +
+    mapUnits(r.request.headers) +
+    mapUnits(r.response.headers);
   const s = r.span;
   if (s !== undefined) {
     units += (s.statusMessage?.length ?? 0) + (s.scopeName?.length ?? 0) + mapUnits(s.attributes) + mapUnits(s.resourceAttributes);

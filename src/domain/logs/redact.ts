@@ -5,8 +5,16 @@
 
 /** Headers that carry credentials are never stored. */
 const SECRET_HEADERS = new Set([
-  'authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-portkey-api-key', 'cookie', 'set-cookie',
-  'x-goog-api-key', 'x-amz-security-token', 'anthropic-api-key',
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'x-portkey-api-key',
+  'cookie',
+  'set-cookie',
+  'x-goog-api-key',
+  'x-amz-security-token',
+  'anthropic-api-key',
 ]);
 
 /** Credentials in URLs: a password in user info, or an API key in the query (Gemini's ?key=). */

@@ -45,34 +45,83 @@ export class GenAiScan {
   completions: IndexedMessages | undefined = undefined;
 }
 
-const enum F {
-  ResponseModel, RequestModel, LlmModel, ProviderName, System, LlmProvider,
-  InputTokens, PromptTokens, LlmPromptTokens, OutputTokens, CompletionTokens, LlmCompletionTokens, TotalTokens,
-  CacheRead, CacheWrite, Reasoning, Cost, Operation, UserId, SessionId, ConversationId,
-  HttpStatus, Url, Method, ServerAddress, ResponseId, FinishReasons,
-  InputMessages, OutputMessages, SystemInstructions, ToolDefinitions,
+enum F {
+  ResponseModel,
+  RequestModel,
+  LlmModel,
+  ProviderName,
+  System,
+  LlmProvider,
+  InputTokens,
+  PromptTokens,
+  LlmPromptTokens,
+  OutputTokens,
+  CompletionTokens,
+  LlmCompletionTokens,
+  TotalTokens,
+  CacheRead,
+  CacheWrite,
+  Reasoning,
+  Cost,
+  Operation,
+  UserId,
+  SessionId,
+  ConversationId,
+  HttpStatus,
+  Url,
+  Method,
+  ServerAddress,
+  ResponseId,
+  FinishReasons,
+  InputMessages,
+  OutputMessages,
+  SystemInstructions,
+  ToolDefinitions,
 }
 
 const EXACT = new Map<string, F>([
-  ['gen_ai.response.model', F.ResponseModel], ['gen_ai.request.model', F.RequestModel], ['llm.model_name', F.LlmModel],
-  ['gen_ai.provider.name', F.ProviderName], ['gen_ai.system', F.System], ['llm.provider', F.LlmProvider],
-  ['gen_ai.usage.input_tokens', F.InputTokens], ['gen_ai.usage.prompt_tokens', F.PromptTokens], ['llm.token_count.prompt', F.LlmPromptTokens],
-  ['gen_ai.usage.output_tokens', F.OutputTokens], ['gen_ai.usage.completion_tokens', F.CompletionTokens],
+  ['gen_ai.response.model', F.ResponseModel],
+  ['gen_ai.request.model', F.RequestModel],
+  ['llm.model_name', F.LlmModel],
+  ['gen_ai.provider.name', F.ProviderName],
+  ['gen_ai.system', F.System],
+  ['llm.provider', F.LlmProvider],
+  ['gen_ai.usage.input_tokens', F.InputTokens],
+  ['gen_ai.usage.prompt_tokens', F.PromptTokens],
+  ['llm.token_count.prompt', F.LlmPromptTokens],
+  ['gen_ai.usage.output_tokens', F.OutputTokens],
+  ['gen_ai.usage.completion_tokens', F.CompletionTokens],
   ['llm.token_count.completion', F.LlmCompletionTokens],
-  ['gen_ai.usage.total_tokens', F.TotalTokens], ['llm.token_count.total', F.TotalTokens],
-  ['gen_ai.usage.cache_read_input_tokens', F.CacheRead], ['gen_ai.usage.cache_read.input_tokens', F.CacheRead],
+  ['gen_ai.usage.total_tokens', F.TotalTokens],
+  ['llm.token_count.total', F.TotalTokens],
+  ['gen_ai.usage.cache_read_input_tokens', F.CacheRead],
+  ['gen_ai.usage.cache_read.input_tokens', F.CacheRead],
   ['llm.token_count.prompt_details.cache_read', F.CacheRead],
-  ['gen_ai.usage.cache_creation_input_tokens', F.CacheWrite], ['gen_ai.usage.cache_creation.input_tokens', F.CacheWrite],
+  ['gen_ai.usage.cache_creation_input_tokens', F.CacheWrite],
+  ['gen_ai.usage.cache_creation.input_tokens', F.CacheWrite],
   ['llm.token_count.prompt_details.cache_write', F.CacheWrite],
-  ['gen_ai.usage.reasoning_tokens', F.Reasoning], ['gen_ai.usage.output_tokens_details.reasoning_tokens', F.Reasoning],
-  ['gen_ai.usage.reasoning.output_tokens', F.Reasoning], ['llm.token_count.completion_details.reasoning', F.Reasoning],
+  ['gen_ai.usage.reasoning_tokens', F.Reasoning],
+  ['gen_ai.usage.output_tokens_details.reasoning_tokens', F.Reasoning],
+  ['gen_ai.usage.reasoning.output_tokens', F.Reasoning],
+  ['llm.token_count.completion_details.reasoning', F.Reasoning],
   ['gen_ai.usage.cost', F.Cost],
-  ['gen_ai.operation.name', F.Operation], ['user.id', F.UserId], ['session.id', F.SessionId], ['gen_ai.conversation.id', F.ConversationId],
-  ['http.response.status_code', F.HttpStatus], ['http.status_code', F.HttpStatus],
-  ['url.full', F.Url], ['http.url', F.Url], ['http.request.method', F.Method], ['http.method', F.Method],
-  ['server.address', F.ServerAddress], ['gen_ai.response.id', F.ResponseId], ['gen_ai.response.finish_reasons', F.FinishReasons],
-  ['gen_ai.input.messages', F.InputMessages], ['gen_ai.output.messages', F.OutputMessages],
-  ['gen_ai.system_instructions', F.SystemInstructions], ['gen_ai.tool.definitions', F.ToolDefinitions],
+  ['gen_ai.operation.name', F.Operation],
+  ['user.id', F.UserId],
+  ['session.id', F.SessionId],
+  ['gen_ai.conversation.id', F.ConversationId],
+  ['http.response.status_code', F.HttpStatus],
+  ['http.status_code', F.HttpStatus],
+  ['url.full', F.Url],
+  ['http.url', F.Url],
+  ['http.request.method', F.Method],
+  ['http.method', F.Method],
+  ['server.address', F.ServerAddress],
+  ['gen_ai.response.id', F.ResponseId],
+  ['gen_ai.response.finish_reasons', F.FinishReasons],
+  ['gen_ai.input.messages', F.InputMessages],
+  ['gen_ai.output.messages', F.OutputMessages],
+  ['gen_ai.system_instructions', F.SystemInstructions],
+  ['gen_ai.tool.definitions', F.ToolDefinitions],
 ]);
 
 function text(v: AttributeValue | undefined): string | undefined {
@@ -92,37 +141,99 @@ export function scanAttribute(scan: GenAiScan, key: string, v: AttributeValue): 
   const f = EXACT.get(key);
   if (f !== undefined) {
     switch (f) {
-      case F.ResponseModel: scan.responseModel ??= text(v); return;
-      case F.RequestModel: scan.requestModel ??= text(v); return;
-      case F.LlmModel: scan.llmModel ??= text(v); return;
-      case F.ProviderName: scan.providerName ??= text(v); return;
-      case F.System: scan.system ??= text(v); return;
-      case F.LlmProvider: scan.llmProvider ??= text(v); return;
-      case F.InputTokens: scan.inputTokens ??= count(v); return;
-      case F.PromptTokens: scan.promptTokens ??= count(v); return;
-      case F.LlmPromptTokens: scan.llmPromptTokens ??= count(v); return;
-      case F.OutputTokens: scan.outputTokens ??= count(v); return;
-      case F.CompletionTokens: scan.completionTokens ??= count(v); return;
-      case F.LlmCompletionTokens: scan.llmCompletionTokens ??= count(v); return;
-      case F.TotalTokens: scan.totalTokens ??= count(v); return;
-      case F.CacheRead: scan.cacheReadTokens ??= count(v); return;
-      case F.CacheWrite: scan.cacheWriteTokens ??= count(v); return;
-      case F.Reasoning: scan.reasoningTokens ??= count(v); return;
-      case F.Cost: scan.costUsd ??= count(v); return;
-      case F.Operation: scan.operation ??= text(v); return;
-      case F.UserId: scan.userId ??= text(v); return;
-      case F.SessionId: scan.sessionId ??= text(v); return;
-      case F.ConversationId: scan.conversationId ??= text(v); return;
-      case F.HttpStatus: scan.httpStatus ??= count(v); return;
-      case F.Url: scan.url ??= text(v); return;
-      case F.Method: scan.method ??= text(v); return;
-      case F.ServerAddress: scan.serverAddress ??= text(v); return;
-      case F.ResponseId: scan.responseId ??= text(v); return;
-      case F.FinishReasons: scan.finishReasons ??= v; return;
-      case F.InputMessages: scan.inputMessages ??= v; return;
-      case F.OutputMessages: scan.outputMessages ??= v; return;
-      case F.SystemInstructions: scan.systemInstructions ??= v; return;
-      case F.ToolDefinitions: scan.toolDefinitions ??= v; return;
+      case F.ResponseModel:
+        scan.responseModel ??= text(v);
+        return;
+      case F.RequestModel:
+        scan.requestModel ??= text(v);
+        return;
+      case F.LlmModel:
+        scan.llmModel ??= text(v);
+        return;
+      case F.ProviderName:
+        scan.providerName ??= text(v);
+        return;
+      case F.System:
+        scan.system ??= text(v);
+        return;
+      case F.LlmProvider:
+        scan.llmProvider ??= text(v);
+        return;
+      case F.InputTokens:
+        scan.inputTokens ??= count(v);
+        return;
+      case F.PromptTokens:
+        scan.promptTokens ??= count(v);
+        return;
+      case F.LlmPromptTokens:
+        scan.llmPromptTokens ??= count(v);
+        return;
+      case F.OutputTokens:
+        scan.outputTokens ??= count(v);
+        return;
+      case F.CompletionTokens:
+        scan.completionTokens ??= count(v);
+        return;
+      case F.LlmCompletionTokens:
+        scan.llmCompletionTokens ??= count(v);
+        return;
+      case F.TotalTokens:
+        scan.totalTokens ??= count(v);
+        return;
+      case F.CacheRead:
+        scan.cacheReadTokens ??= count(v);
+        return;
+      case F.CacheWrite:
+        scan.cacheWriteTokens ??= count(v);
+        return;
+      case F.Reasoning:
+        scan.reasoningTokens ??= count(v);
+        return;
+      case F.Cost:
+        scan.costUsd ??= count(v);
+        return;
+      case F.Operation:
+        scan.operation ??= text(v);
+        return;
+      case F.UserId:
+        scan.userId ??= text(v);
+        return;
+      case F.SessionId:
+        scan.sessionId ??= text(v);
+        return;
+      case F.ConversationId:
+        scan.conversationId ??= text(v);
+        return;
+      case F.HttpStatus:
+        scan.httpStatus ??= count(v);
+        return;
+      case F.Url:
+        scan.url ??= text(v);
+        return;
+      case F.Method:
+        scan.method ??= text(v);
+        return;
+      case F.ServerAddress:
+        scan.serverAddress ??= text(v);
+        return;
+      case F.ResponseId:
+        scan.responseId ??= text(v);
+        return;
+      case F.FinishReasons:
+        scan.finishReasons ??= v;
+        return;
+      case F.InputMessages:
+        scan.inputMessages ??= v;
+        return;
+      case F.OutputMessages:
+        scan.outputMessages ??= v;
+        return;
+      case F.SystemInstructions:
+        scan.systemInstructions ??= v;
+        return;
+      case F.ToolDefinitions:
+        scan.toolDefinitions ??= v;
+        return;
     }
   }
   // Prefix families: only keys starting with "gen_ai." or "llm." can match, so test the first letters first.
@@ -139,13 +250,28 @@ export function scanAttribute(scan: GenAiScan, key: string, v: AttributeValue): 
 }
 
 const PROVIDERS = new Map<string, string>([
-  ['aws.bedrock', 'bedrock'], ['aws_bedrock', 'bedrock'], ['amazon_bedrock', 'bedrock'],
-  ['gcp.vertex_ai', 'vertex-ai'], ['vertex_ai', 'vertex-ai'], ['vertexai', 'vertex-ai'],
-  ['gcp.gemini', 'google'], ['gcp.gen_ai', 'google'], ['gemini', 'google'], ['google_genai', 'google'],
-  ['az.ai.openai', 'azure-openai'], ['azure.ai.openai', 'azure-openai'], ['azure_openai', 'azure-openai'],
-  ['az.ai.inference', 'azure-ai'], ['azure.ai.inference', 'azure-ai'],
-  ['mistral_ai', 'mistral-ai'], ['mistralai', 'mistral-ai'], ['xai', 'x-ai'], ['x_ai', 'x-ai'],
-  ['together_ai', 'together-ai'], ['fireworks_ai', 'fireworks-ai'], ['perplexity', 'perplexity-ai'],
+  ['aws.bedrock', 'bedrock'],
+  ['aws_bedrock', 'bedrock'],
+  ['amazon_bedrock', 'bedrock'],
+  ['gcp.vertex_ai', 'vertex-ai'],
+  ['vertex_ai', 'vertex-ai'],
+  ['vertexai', 'vertex-ai'],
+  ['gcp.gemini', 'google'],
+  ['gcp.gen_ai', 'google'],
+  ['gemini', 'google'],
+  ['google_genai', 'google'],
+  ['az.ai.openai', 'azure-openai'],
+  ['azure.ai.openai', 'azure-openai'],
+  ['azure_openai', 'azure-openai'],
+  ['az.ai.inference', 'azure-ai'],
+  ['azure.ai.inference', 'azure-ai'],
+  ['mistral_ai', 'mistral-ai'],
+  ['mistralai', 'mistral-ai'],
+  ['xai', 'x-ai'],
+  ['x_ai', 'x-ai'],
+  ['together_ai', 'together-ai'],
+  ['fireworks_ai', 'fireworks-ai'],
+  ['perplexity', 'perplexity-ai'],
   ['ibm.watsonx.ai', 'watsonx'],
 ]);
 

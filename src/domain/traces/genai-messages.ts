@@ -76,7 +76,10 @@ export function jsonish(v: AttributeValue | undefined): unknown {
 }
 
 const ROLE_EVENTS: Readonly<Record<string, string>> = {
-  'gen_ai.system.message': 'system', 'gen_ai.user.message': 'user', 'gen_ai.assistant.message': 'assistant', 'gen_ai.tool.message': 'tool',
+  'gen_ai.system.message': 'system',
+  'gen_ai.user.message': 'user',
+  'gen_ai.assistant.message': 'assistant',
+  'gen_ai.tool.message': 'tool',
 };
 
 function messageFromEvent(attrs: Attributes, role: string | undefined): Obj {

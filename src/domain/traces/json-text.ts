@@ -20,6 +20,7 @@ function isHexDigit(c: number): boolean {
 
 // The next character a JSON string needs a look at. Message text is long: a native regex search over it is
 // several times faster than a charCodeAt loop on this runtime (test() with lastIndex allocates nothing).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings escape exactly these control characters
 const STRING_SPECIAL = /["\\\u0000-\u001f]/g;
 
 /** Index after the string starting at s[i] === '"', or -1. */
@@ -34,7 +35,8 @@ function scanString(s: string, i: number): number {
     if (c < 32) return -1;
     const e = s.charCodeAt(k + 1); // after a backslash
     if (e === 117 /* u */) {
-      if (!(isHexDigit(s.charCodeAt(k + 2)) && isHexDigit(s.charCodeAt(k + 3)) && isHexDigit(s.charCodeAt(k + 4)) && isHexDigit(s.charCodeAt(k + 5)))) return -1;
+      if (!(isHexDigit(s.charCodeAt(k + 2)) && isHexDigit(s.charCodeAt(k + 3)) && isHexDigit(s.charCodeAt(k + 4)) && isHexDigit(s.charCodeAt(k + 5))))
+        return -1;
       j = k + 6;
     } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) j = k + 2;
     else return -1;

@@ -145,7 +145,9 @@ export function mapSpan(span: OtlpSpan, ctx: SpanContext): LogRecord {
   if (provider !== undefined) derived.provider = provider;
   if (model !== undefined) derived.model = model;
   applyUsageAndCost(derived, usage, {
-    provider, model, timestamp: createdAt,
+    provider,
+    model,
+    timestamp: createdAt,
     client: scan.costUsd === undefined ? undefined : { cents: usdToCents(scan.costUsd), currency: 'USD' },
   });
   if (duration !== undefined) derived.responseTimeMs = duration;

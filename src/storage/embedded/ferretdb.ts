@@ -58,9 +58,7 @@ interface CommonOptions {
   listen?: string;
 }
 
-export type EmbeddedOptions =
-  | ({ handler: 'sqlite'; dataDir: string } & CommonOptions)
-  | ({ handler: 'postgresql'; postgresUrl: string } & CommonOptions);
+export type EmbeddedOptions = ({ handler: 'sqlite'; dataDir: string } & CommonOptions) | ({ handler: 'postgresql'; postgresUrl: string } & CommonOptions);
 
 export async function startEmbeddedFerret(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const binary = ensureFerretBinary(opts.log);

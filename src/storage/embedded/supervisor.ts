@@ -38,11 +38,7 @@ const STABLE_AFTER_MS = 30_000;
  * Runs the embedded FerretDB and restarts it when it dies, on the same address, so the driver's connection
  * pool reconnects by itself. A server that cannot be restarted ends in onGiveUp.
  */
-export async function superviseEmbeddedFerret(
-  opts: EmbeddedOptions,
-  events: SupervisorEvents,
-  sopts: SupervisorOptions = {},
-): Promise<SupervisedDatabase> {
+export async function superviseEmbeddedFerret(opts: EmbeddedOptions, events: SupervisorEvents, sopts: SupervisorOptions = {}): Promise<SupervisedDatabase> {
   const backoff = sopts.backoffMs ?? restartBackoff(7);
   let current: EmbeddedDatabase = await startEmbeddedFerret(opts);
   const listen = new URL(current.uri.replace(/^mongodb:/, 'http:')).host; // host:port of the first server

@@ -22,7 +22,10 @@ export const INDEXES: Record<string, IndexSpec[]> = {
     { key: { key_hash: 1 }, name: 'key_hash_unique', unique: true },
     { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' },
   ],
-  [COLLECTIONS.feedback]: [{ key: { workspace_id: 1, trace_id: 1 }, name: 'workspace_trace' }, { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' }],
+  [COLLECTIONS.feedback]: [
+    { key: { workspace_id: 1, trace_id: 1 }, name: 'workspace_trace' },
+    { key: { workspace_id: 1, created_at: -1 }, name: 'workspace_created' },
+  ],
   [COLLECTIONS.feedbackTraces]: [{ key: { workspace_id: 1 }, name: 'workspace' }],
   [COLLECTIONS.analyticsRollups]: [],
   [COLLECTIONS.exports]: [{ key: { workspaceId: 1, createdAt: -1 }, name: 'workspace_created' }],

@@ -101,6 +101,7 @@ export function withDriverErrors<T extends object>(target: T, available: () => b
  */
 const methodKind = (name: string) => (name.startsWith('stream') ? 'iterable' : name.startsWith('open') ? 'sync' : 'promise');
 
+// biome-ignore lint/correctness/useYield: an iterable whose first step fails, like a cursor that cannot open
 async function* failingIterable(err: unknown): AsyncGenerator<never> {
   throw err;
 }

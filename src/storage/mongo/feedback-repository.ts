@@ -71,7 +71,10 @@ export function createFeedbackRepository(db: Db): FeedbackRepository {
       [...byKey].map(([k, d]) => ({
         updateOne: {
           filter: { _id: k },
-          update: { $inc: { count: d.count, weighted_sum: d.weightedSum, weight_sum: d.weightSum }, $setOnInsert: { workspace_id: d.workspaceId, trace_id: d.traceId } },
+          update: {
+            $inc: { count: d.count, weighted_sum: d.weightedSum, weight_sum: d.weightSum },
+            $setOnInsert: { workspace_id: d.workspaceId, trace_id: d.traceId },
+          },
           upsert: true,
         },
       })),
@@ -91,7 +94,13 @@ export function createFeedbackRepository(db: Db): FeedbackRepository {
     async update(before, after) {
       await col.replaceOne({ _id: after.id }, toDoc(after));
       await addToTraces([
-        { workspaceId: after.workspaceId, traceId: after.traceId, count: 0, weightedSum: after.value * after.weight - before.value * before.weight, weightSum: after.weight - before.weight },
+        {
+          workspaceId: after.workspaceId,
+          traceId: after.traceId,
+          count: 0,
+          weightedSum: after.value * after.weight - before.value * before.weight,
+          weightSum: after.weight - before.weight,
+        },
       ]);
     },
     async listForTrace(workspaceId, traceId) {

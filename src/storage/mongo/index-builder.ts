@@ -92,7 +92,12 @@ export async function ensureIndexes(db: Db, specs: Record<string, IndexSpec[]>, 
       const build = async () => {
         if (current) {
           log.warn(
-            { collection: name, index: spec.name, from: { key: current.key, unique: Boolean(current.unique) }, to: { key: spec.key, unique: Boolean(spec.unique) } },
+            {
+              collection: name,
+              index: spec.name,
+              from: { key: current.key, unique: Boolean(current.unique) },
+              to: { key: spec.key, unique: Boolean(spec.unique) },
+            },
             'index definition changed; rebuilding it',
           );
           await col.dropIndex(spec.name);

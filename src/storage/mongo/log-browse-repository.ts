@@ -11,7 +11,6 @@ const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 
 const SORT_COLUMNS: Record<LogSortField, string> = { createdAt: 'created_at', cost: 'cost', totalTokens: 'total_tokens', latency: 'response_time' };
 
-
 /** One small query per method over the segmented layout (see log-repository.ts). */
 export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
   const { db } = store;
@@ -61,7 +60,16 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
         // The Bloom filters of sealed segments leave out those that hold none of these traces.
         for (const e of await store.segmentsFor(workspaceId, { traceId: traceIds })) {
           for (const d of await readSegment(db, e._id, { trace_id: traceIds.length === 1 ? traceIds[0] : { $in: traceIds } }, { limit: limit - out.length })) {
-            out.push({ id: d._id, traceId: d.trace_id!, isRoot: d.parent_span_id === undefined || d.parent_span_id === null, createdAt: d.created_at, responseTimeMs: d.response_time, totalTokens: d.total_tokens, cost: d.cost, isSuccess: d.is_success });
+            out.push({
+              id: d._id,
+              traceId: d.trace_id!,
+              isRoot: d.parent_span_id === undefined || d.parent_span_id === null,
+              createdAt: d.created_at,
+              responseTimeMs: d.response_time,
+              totalTokens: d.total_tokens,
+              cost: d.cost,
+              isSuccess: d.is_success,
+            });
           }
           if (out.length >= limit) break;
         }

@@ -202,8 +202,19 @@ export function fromLogDoc(doc: LogDoc): LogRecord {
     spanId: doc.span_id,
     parentSpanId: doc.parent_span_id,
     spanName: doc.span_name,
-    request: { url: doc.request_url, method: doc.request_method, provider: doc.request_provider, headers: doc.request_headers ? JSON.parse(doc.request_headers) : {}, body: doc.request_body },
-    response: { status: doc.status_code, headers: doc.response_headers ? JSON.parse(doc.response_headers) : {}, body: doc.response_body, responseTime: doc.response_time },
+    request: {
+      url: doc.request_url,
+      method: doc.request_method,
+      provider: doc.request_provider,
+      headers: doc.request_headers ? JSON.parse(doc.request_headers) : {},
+      body: doc.request_body,
+    },
+    response: {
+      status: doc.status_code,
+      headers: doc.response_headers ? JSON.parse(doc.response_headers) : {},
+      body: doc.response_body,
+      responseTime: doc.response_time,
+    },
     metadata: fromKV(doc.metadata),
     derived,
     span: s && {

@@ -23,7 +23,13 @@ const MAX_MERGE = 64;
 export interface SegmentStore {
   db: Db;
   segmentsFor(workspaceId: string, filter: LogFilter, before?: Date): Promise<SegmentEntry[]>;
-  pageNewestFirst(workspaceId: string, filter: LogFilter, first: number, after?: LogCursor, extra?: Document[]): Promise<{ rows: Located[]; segs: SegmentEntry[] }>;
+  pageNewestFirst(
+    workspaceId: string,
+    filter: LogFilter,
+    first: number,
+    after?: LogCursor,
+    extra?: Document[],
+  ): Promise<{ rows: Located[]; segs: SegmentEntry[] }>;
   withBodies(rows: Located[], segs: SegmentEntry[]): Promise<LogDoc[]>;
 }
 
@@ -96,7 +102,13 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
    * The first `first` list documents newest first (strictly after `after`) matching the filter and `extra`
    * conditions. Segments come newest created_max first: once one ends before the page's last row, none can add.
    */
-  async function pageNewestFirst(workspaceId: string, filter: LogFilter, first: number, after?: LogCursor, extra: Document[] = []): Promise<{ rows: Located[]; segs: SegmentEntry[] }> {
+  async function pageNewestFirst(
+    workspaceId: string,
+    filter: LogFilter,
+    first: number,
+    after?: LogCursor,
+    extra: Document[] = [],
+  ): Promise<{ rows: Located[]; segs: SegmentEntry[] }> {
     const q: Document = toMongoFilter(filter);
     // Appended with $and so they cannot collide with the filter's own $or (provider/model pairs).
     const and = [...extra, ...(after ? [olderThan(after)] : [])];
@@ -150,7 +162,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         const segs = await segmentsFor(workspaceId, { traceId: [traceId] });
         const found: Located[] = [];
         for (const e of segs) {
-          for (const doc of await readSegment(db, e._id, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
+          for (const doc of await readSegment(db, e._id, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit }))
+            found.push({ doc, segment: e._id });
         }
         const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
         return (await withBodies(db, spans, countsOf(segs))).map(fromLogDoc);
@@ -280,9 +293,18 @@ function overlappingGroups(segs: SegmentEntry[]): SegmentEntry[][] {
 async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Promise<number> {
   await catalog.forget(e);
   const ids = await readSegment(db, e._id, {}, { projection: {} });
-  await forgetIds(db, ids.map((d) => d._id));
-  await db.collection(listCollection(e._id)).drop().catch(() => false);
-  await db.collection(bodyCollection(e._id)).drop().catch(() => false);
+  await forgetIds(
+    db,
+    ids.map((d) => d._id),
+  );
+  await db
+    .collection(listCollection(e._id))
+    .drop()
+    .catch(() => false);
+  await db
+    .collection(bodyCollection(e._id))
+    .drop()
+    .catch(() => false);
   return ids.length;
 }
 
@@ -291,11 +313,23 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
   const old = await readSegment(db, e._id, { created_at: { $lt: cutoff } });
   if (old.length === 0) return 0;
   await db.collection(listCollection(e._id)).deleteMany({ created_at: { $lt: cutoff } });
-  await db.collection(bodyCollection(e._id)).bulkWrite(old.map((d) => ({ deleteOne: { filter: { _id: d._id as never } } })), { ordered: false });
-  await forgetIds(db, old.map((d) => d._id));
+  await db.collection(bodyCollection(e._id)).bulkWrite(
+    old.map((d) => ({ deleteOne: { filter: { _id: d._id as never } } })),
+    { ordered: false },
+  );
+  await forgetIds(
+    db,
+    old.map((d) => d._id),
+  );
   if (e.sealed) {
     const rest = await readSegment(db, e._id, {}, { sort: { created_at: 1 } });
-    const updated = { ...e, count: rest.length, created_min: rest[0]?.created_at ?? null, created_max: rest.at(-1)?.created_at ?? null, updated_at: new Date() };
+    const updated = {
+      ...e,
+      count: rest.length,
+      created_min: rest[0]?.created_at ?? null,
+      created_max: rest.at(-1)?.created_at ?? null,
+      updated_at: new Date(),
+    };
     await catalog.sealed.replaceOne({ _id: e._id }, updated);
     catalog.putLocal(updated);
   } else if (!openHere) {
@@ -308,6 +342,10 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
 async function forgetIds(db: Db, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    if (chunk.length) await db.collection(LOG_IDS).bulkWrite(chunk.map((id) => ({ deleteOne: { filter: { _id: id as never } } })), { ordered: false });
+    if (chunk.length)
+      await db.collection(LOG_IDS).bulkWrite(
+        chunk.map((id) => ({ deleteOne: { filter: { _id: id as never } } })),
+        { ordered: false },
+      );
   }
 }

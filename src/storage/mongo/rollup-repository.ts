@@ -38,7 +38,16 @@ const docId = (ws: string, level: number, start: number, part: Part) => (level =
 const WORKSPACES_ID = 'workspaces';
 
 const toStatsDoc = (s: Stats): StatsDoc => ({ n: s.n, e: s.e, c: s.cost, rt: s.reqTokens, ct: s.resTokens, tt: s.totTokens, ls: s.latSum, ln: s.latN });
-const fromStatsDoc = (d: StatsDoc): Stats => ({ n: d.n ?? 0, e: d.e ?? 0, cost: d.c ?? 0, reqTokens: d.rt ?? 0, resTokens: d.ct ?? 0, totTokens: d.tt ?? 0, latSum: d.ls ?? 0, latN: d.ln ?? 0 });
+const fromStatsDoc = (d: StatsDoc): Stats => ({
+  n: d.n ?? 0,
+  e: d.e ?? 0,
+  cost: d.c ?? 0,
+  reqTokens: d.rt ?? 0,
+  resTokens: d.ct ?? 0,
+  totTokens: d.tt ?? 0,
+  latSum: d.ls ?? 0,
+  latN: d.ln ?? 0,
+});
 
 export function createRollupRepository(db: Db): RollupStore {
   const col: Collection<RollupDoc> = db.collection(COLLECTIONS.analyticsRollups);

@@ -33,7 +33,15 @@ export function loadSchema(): GraphQLSchema {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
   return makeExecutableSchema({
     typeDefs,
-    resolvers: [{ DateTime: DateTimeResolver, JSON: JSONResolver }, viewerResolvers, logResolvers, exportResolvers, browseResolvers, feedbackResolvers, analyticsResolvers],
+    resolvers: [
+      { DateTime: DateTimeResolver, JSON: JSONResolver },
+      viewerResolvers,
+      logResolvers,
+      exportResolvers,
+      browseResolvers,
+      feedbackResolvers,
+      analyticsResolvers,
+    ],
   });
 }
 
@@ -122,9 +130,7 @@ export async function createGraphQLTransport(opts: {
           },
           // Execution errors reach clients through onNext: translate them exactly as over HTTP.
           onNext: (_ctx, _id, _payload, _args, result) =>
-            'errors' in result && result.errors
-              ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as never }
-              : result,
+            'errors' in result && result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) as never } : result,
         },
         wss,
       );

@@ -1,8 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/values.js';
-import type {
-  AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan,
-} from '../../domain/traces/otlp-model.js';
+import type { AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan } from '../../domain/traces/otlp-model.js';
 import { MAX_VALUE_DEPTH, isZeroHex, makeEvent, makeSpan, nanosToMs, setAttribute } from './shape.js';
 
 /*
@@ -49,8 +47,7 @@ function isBase64Of(s: string, bytes: number): boolean {
   if (s.length !== bare && s.length !== padded) return false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) ||
-      c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= bare);
+    const ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95 || (c === 61 && i >= bare);
     if (!ok) return false;
   }
   return true;
@@ -143,7 +140,12 @@ function attributes(v: unknown, depth: number): Attributes {
 }
 
 const KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
 };
 const STATUS: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
@@ -225,7 +227,11 @@ export function decodeOtlpJson(text: string | unknown): OtlpExport {
       try {
         if (!isPlainObject(ss)) throw new ShapeError('must be an object');
         const sc = obj(ss.scope, 'scope');
-        scope = { name: str(sc?.name, 'scope.name') || undefined, version: str(sc?.version, 'scope.version') || undefined, attributes: attributes(sc?.attributes, 0) };
+        scope = {
+          name: str(sc?.name, 'scope.name') || undefined,
+          version: str(sc?.version, 'scope.version') || undefined,
+          attributes: attributes(sc?.attributes, 0),
+        };
         list = arr(ss.spans, 'spans');
       } catch (err) {
         throw bad(`resourceSpans[${r}].scopeSpans[${c}]`, err);

@@ -1,11 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
-import type {
-  AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan,
-} from '../../domain/traces/otlp-model.js';
+import type { AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan } from '../../domain/traces/otlp-model.js';
 import { opentelemetry } from './generated/otlp-trace.js';
-import {
-  MAX_VALUE_DEPTH, bytesToBase64, bytesToHex, isZeroHex, makeEvent, makeSpan, nanosToMs, setAttribute,
-} from './shape.js';
+import { MAX_VALUE_DEPTH, bytesToBase64, bytesToHex, isZeroHex, makeEvent, makeSpan, nanosToMs, setAttribute } from './shape.js';
 
 export { decodeOtlpJson } from './decode-json.js';
 

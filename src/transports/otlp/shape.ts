@@ -47,7 +47,15 @@ export function makeSpan(
   statusMessage: string | undefined,
 ): OtlpSpan {
   return {
-    traceId, spanId, parentSpanId, name, kind, startTimeMs, endTimeMs, attributes, events,
+    traceId,
+    spanId,
+    parentSpanId,
+    name,
+    kind,
+    startTimeMs,
+    endTimeMs,
+    attributes,
+    events,
     status: { code: statusCode, message: statusMessage },
   };
 }

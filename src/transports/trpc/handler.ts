@@ -19,7 +19,13 @@ export function createTrpcMount(services: Services, bodyLimit: number, publicUrl
     createContext: ({ req }): TrpcContext => {
       let actor: ReturnType<TrpcContext['actor']> | undefined;
       const key = apiKeyFromHeaders(req.headers);
-      return { services, actor: () => (actor ??= services.apiKeys.authenticate(key)), reauthenticate: () => services.apiKeys.authenticate(key), req, publicUrl };
+      return {
+        services,
+        actor: () => (actor ??= services.apiKeys.authenticate(key)),
+        reauthenticate: () => services.apiKeys.authenticate(key),
+        req,
+        publicUrl,
+      };
     },
   });
   return {

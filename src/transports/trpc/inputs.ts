@@ -22,7 +22,13 @@ export const logsListInput = z.object({
 });
 
 export const tracesListInput = z.object({ filter: filterInput.optional(), first: z.number().int().optional(), after: z.string().optional(), workspaceId });
-export const suggestInput = z.object({ field: z.enum(SUGGESTION_FIELDS), prefix: z.string().optional(), first: z.number().int().optional(), since: z.iso.datetime({ offset: true }).optional(), workspaceId });
+export const suggestInput = z.object({
+  field: z.enum(SUGGESTION_FIELDS),
+  prefix: z.string().optional(),
+  first: z.number().int().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  workspaceId,
+});
 export const searchBodiesInput = z.object({ text: z.string(), filter: filterInput, first: z.number().int().optional(), workspaceId });
 
 export const createExportInput = exportOptionsSchema.extend({ filters: filterInput.optional() });

@@ -36,11 +36,9 @@ export const appRouter = router({
       return { items: r.items.map(logView), scanned: r.scanned, complete: r.complete, resumeBefore: r.resumeBefore?.toISOString() ?? null };
     }),
     // The log array is validated by the domain's own schema, exactly as for REST.
-    ingest: authedProcedure
-      .input(z.object({ logs: z.unknown(), workspaceId }))
-      .mutation(async ({ ctx, input }) => ({
-        logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }),
-      })),
+    ingest: authedProcedure.input(z.object({ logs: z.unknown(), workspaceId })).mutation(async ({ ctx, input }) => ({
+      logIds: await ctx.services.logs.ingest(ctx.actor, { workspaceId: input.workspaceId, body: input.logs, pathPrefix: ['logs'] }),
+    })),
   }),
   feedback: router({
     // Items are validated by the domain's own schema (camelCase here, like the rest of tRPC).
@@ -58,21 +56,41 @@ export const appRouter = router({
       }),
     forTrace: authedProcedure
       .input(z.object({ traceId: z.string().min(1).max(2048), workspaceId }))
-      .query(async ({ ctx, input }) => (await ctx.services.feedback.forTrace(ctx.actor, { traceId: input.traceId, workspaceId: input.workspaceId })).map(feedbackView)),
+      .query(async ({ ctx, input }) =>
+        (await ctx.services.feedback.forTrace(ctx.actor, { traceId: input.traceId, workspaceId: input.workspaceId })).map(feedbackView),
+      ),
   }),
   // The same figures as REST /v1/analytics and GraphQL `analytics`, as Portkey's JSON shapes.
   analytics: router({
     graph: authedProcedure
       .input(z.object({ name: z.string().min(1).max(64), filter: z.unknown(), workspaceId }))
-      .query(async ({ ctx, input }) => ctx.services.analytics.graph(ctx.actor, input.name, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId })),
-    group: authedProcedure
-      .input(z.object({ by: z.string().min(1).max(64), metadataKey: z.string().min(1).max(256).optional(), filter: z.unknown(), currentPage: z.number().optional(), pageSize: z.number().optional(), workspaceId }))
       .query(async ({ ctx, input }) =>
-        ctx.services.analytics.group(ctx.actor, input.by, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId, page: parseGroupPage(input), ...(input.metadataKey && { metadataKey: input.metadataKey }) }),
+        ctx.services.analytics.graph(ctx.actor, input.name, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId }),
+      ),
+    group: authedProcedure
+      .input(
+        z.object({
+          by: z.string().min(1).max(64),
+          metadataKey: z.string().min(1).max(256).optional(),
+          filter: z.unknown(),
+          currentPage: z.number().optional(),
+          pageSize: z.number().optional(),
+          workspaceId,
+        }),
+      )
+      .query(async ({ ctx, input }) =>
+        ctx.services.analytics.group(ctx.actor, input.by, {
+          filter: parseAnalyticsFilter(input.filter),
+          workspaceId: input.workspaceId,
+          page: parseGroupPage(input),
+          ...(input.metadataKey && { metadataKey: input.metadataKey }),
+        }),
       ),
     cacheSummary: authedProcedure
       .input(z.object({ filter: z.unknown(), workspaceId }))
-      .query(async ({ ctx, input }) => ctx.services.analytics.cacheSummary(ctx.actor, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId })),
+      .query(async ({ ctx, input }) =>
+        ctx.services.analytics.cacheSummary(ctx.actor, { filter: parseAnalyticsFilter(input.filter), workspaceId: input.workspaceId }),
+      ),
   }),
   traces: router({
     get: authedProcedure

@@ -47,9 +47,27 @@ export interface BodyDoc {
 }
 
 const LIST_FIELDS = [
-  '_id', 'workspace_id', 'client_id', 'source', 'created_at', 'trace_id', 'span_id', 'parent_span_id', 'span_name', 'provider', 'model',
-  'request_tokens', 'response_tokens', 'total_tokens', 'cost', 'status_code', 'is_success', 'response_time', 'prompt_slug',
-  'config', 'virtual_key',
+  '_id',
+  'workspace_id',
+  'client_id',
+  'source',
+  'created_at',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'span_name',
+  'provider',
+  'model',
+  'request_tokens',
+  'response_tokens',
+  'total_tokens',
+  'cost',
+  'status_code',
+  'is_success',
+  'response_time',
+  'prompt_slug',
+  'config',
+  'virtual_key',
 ] as const;
 const BODY_FIELDS = ['request_headers', 'request_body', 'response_headers', 'response_body'] as const;
 const NOT_REST = new Set<string>([...LIST_FIELDS, ...BODY_FIELDS, 'metadata']);

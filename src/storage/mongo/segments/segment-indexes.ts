@@ -27,7 +27,8 @@ export interface QueryShape {
   ranges: string[];
 }
 
-const isRange = (cond: unknown) => typeof cond === 'object' && cond !== null && !(cond instanceof Date) && Object.keys(cond).some((k) => ['$gt', '$gte', '$lt', '$lte'].includes(k));
+const isRange = (cond: unknown) =>
+  typeof cond === 'object' && cond !== null && !(cond instanceof Date) && Object.keys(cond).some((k) => ['$gt', '$gte', '$lt', '$lte'].includes(k));
 
 /** The shape of a query as the repository builds it (toMongoFilter + a sort); $or/$and branches count as ranges. */
 export function queryShape(q: Record<string, unknown>, sort: Record<string, 1 | -1> = {}): QueryShape {

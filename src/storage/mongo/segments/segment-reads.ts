@@ -99,7 +99,12 @@ export async function withBodies(db: Db, rows: Located[], segmentCounts: Map<str
 }
 
 /** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
-export function readSegment(db: Db, segment: string, q: Filter<LogDoc>, opts: { sort?: Record<string, 1 | -1>; limit?: number; projection?: Record<string, 0> } = {}): Promise<ListDoc[]> {
+export function readSegment(
+  db: Db,
+  segment: string,
+  q: Filter<LogDoc>,
+  opts: { sort?: Record<string, 1 | -1>; limit?: number; projection?: Record<string, 0> } = {},
+): Promise<ListDoc[]> {
   const size = opts.limit ?? 1_000_000;
   return db
     .collection<ListDoc>(listCollection(segment))

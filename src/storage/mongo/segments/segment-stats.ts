@@ -42,6 +42,13 @@ export class SegmentStats {
 
   /** The catalog fields these stats determine. */
   fields(): Pick<SegmentEntry, 'count' | 'created_min' | 'created_max' | 'models' | 'providers' | 'status_codes'> {
-    return { count: this.count, created_min: this.min, created_max: this.max, models: [...this.models], providers: [...this.providers], status_codes: [...this.statuses] };
+    return {
+      count: this.count,
+      created_min: this.min,
+      created_max: this.max,
+      models: [...this.models],
+      providers: [...this.providers],
+      status_codes: [...this.statuses],
+    };
   }
 }

@@ -115,7 +115,12 @@ export class SegmentWriter {
     );
     const mine = docs.filter((_, i) => !dupes.has(i));
     for (const d of mine) stored.add(d._id);
-    const elsewhere = dupes.size ? await this.placeRetries(seg, docs.filter((_, i) => dupes.has(i))) : new Map<string, LogDoc[]>();
+    const elsewhere = dupes.size
+      ? await this.placeRetries(
+          seg,
+          docs.filter((_, i) => dupes.has(i)),
+        )
+      : new Map<string, LogDoc[]>();
     mine.push(...(elsewhere.get(segmentId) ?? []));
     elsewhere.delete(segmentId);
     await this.writeDocs(segmentId, mine, (list) => list.forEach((d) => seg.stats.add(d)));
@@ -135,7 +140,7 @@ export class SegmentWriter {
     const ids = this.db.collection<{ _id: string; s: string }>(LOG_IDS);
     const target = new Map<string, LogDoc[]>();
     const put = (s: string, d: LogDoc) => (target.get(s) ?? target.set(s, []).get(s)!).push(d);
-    const known = new Map((this.catalog.cached()).map((e) => [e._id, e]));
+    const known = new Map(this.catalog.cached().map((e) => [e._id, e]));
     await Promise.all(
       docs.map(async (d) => {
         const claim = await ids.findOne({ _id: d._id });
@@ -224,7 +229,15 @@ export class SegmentWriter {
     // The entry goes in after the collections exist, so readers never meet a segment without its indexes.
     await this.catalog.open.insertOne(entry);
     this.catalog.putLocal(entry);
-    const seg: OpenSegment = { entry, stats: new SegmentStats(this.layout.maxDocs, this.layout.bloomMaxBytes), reserved: 0, inflight: 0, lastWrite: Date.now(), flush: Promise.resolve(), dirty: false };
+    const seg: OpenSegment = {
+      entry,
+      stats: new SegmentStats(this.layout.maxDocs, this.layout.bloomMaxBytes),
+      reserved: 0,
+      inflight: 0,
+      lastWrite: Date.now(),
+      flush: Promise.resolve(),
+      dirty: false,
+    };
     this.open.set(workspaceId, seg);
     return seg;
   }

@@ -4,7 +4,12 @@ import { logView } from '../../log-view.js';
 import type { LogSort, LogSortField, Resolvers, SuggestionField } from '../generated/resolvers-types.js';
 
 const SORT_FIELDS: Record<LogSortField, DomainSortField> = { CREATED_AT: 'createdAt', COST: 'cost', TOTAL_TOKENS: 'totalTokens', LATENCY: 'latency' };
-const SUGGESTION_FIELDS: Record<SuggestionField, DomainSuggestionField> = { MODEL: 'model', PROVIDER: 'provider', STATUS_CODE: 'statusCode', METADATA_KEY: 'metadataKey' };
+const SUGGESTION_FIELDS: Record<SuggestionField, DomainSuggestionField> = {
+  MODEL: 'model',
+  PROVIDER: 'provider',
+  STATUS_CODE: 'statusCode',
+  METADATA_KEY: 'metadataKey',
+};
 
 /** GraphQL's LogSort in domain terms. */
 export function domainSort(sort: LogSort | null | undefined) {
