@@ -63,6 +63,8 @@ async function insertKeepingFirst(db: Db, collection: string, docs: object[]): P
 export class SegmentWriter {
   readonly writerId = newSegmentId();
   private readonly open = new Map<string, OpenSegment>();
+  /** Every segment this process opened and has not finished sealing, by segment id. */
+  private readonly mine = new Map<string, OpenSegment>();
   private readonly opening = new Map<string, Promise<OpenSegment>>();
 
   constructor(
@@ -89,17 +91,33 @@ export class SegmentWriter {
     for (let at = 0; at < docs.length; ) {
       const seg = await this.segmentFor(workspaceId);
       const take = Math.max(1, Math.min(docs.length - at, this.layout.maxDocs - seg.reserved));
-      seg.reserved += take;
-      seg.inflight++;
+      this.hold(seg, take);
       try {
         await this.write(seg, docs.slice(at, at + take), stored);
       } finally {
-        seg.inflight--;
-        seg.lastWrite = Date.now();
-        if (this.isFull(seg) && seg.inflight === 0) await this.seal(seg);
+        await this.release(seg);
       }
       at += take;
     }
+  }
+
+  /** A write promised to a segment: it is not sealed before the write is released. */
+  private hold(seg: OpenSegment, docs: number): void {
+    seg.reserved += docs;
+    seg.inflight++;
+  }
+
+  /** The last write out of a full segment seals it. */
+  private async release(seg: OpenSegment): Promise<void> {
+    seg.inflight--;
+    seg.lastWrite = Date.now();
+    if (this.isFull(seg) && seg.inflight === 0) await this.seal(seg);
+  }
+
+  /** A segment open here that still takes writes (its stats, hence its seal, will cover them). */
+  private writable(segmentId: string): OpenSegment | undefined {
+    const seg = this.mine.get(segmentId);
+    return seg && !seg.sealing ? seg : undefined;
   }
 
   private isFull(seg: OpenSegment): boolean {
@@ -114,49 +132,77 @@ export class SegmentWriter {
       docs.map((d) => ({ _id: d._id, s: segmentId })),
     );
     const mine = docs.filter((_, i) => !dupes.has(i));
-    for (const d of mine) stored.add(d._id);
-    const elsewhere = dupes.size
-      ? await this.placeRetries(
-          seg,
-          docs.filter((_, i) => dupes.has(i)),
-        )
-      : new Map<string, LogDoc[]>();
-    mine.push(...(elsewhere.get(segmentId) ?? []));
-    elsewhere.delete(segmentId);
-    await this.writeDocs(segmentId, mine, (list) => list.forEach((d) => seg.stats.add(d)));
-    for (const [other, list] of elsewhere) await this.writeDocs(other, list);
-    seg.dirty = true;
-    seg.flush = seg.flush.then(() => this.flushEntry(seg));
-    await seg.flush;
+    if (dupes.size === 0) return this.writeDocs(seg, mine, stored);
+    const { here, held } = await this.placeRetries(
+      seg,
+      docs.filter((_, i) => dupes.has(i)),
+    );
+    mine.push(...here);
+    const writes = [this.writeDocs(seg, mine, stored), ...[...held].map(([other, list]) => this.writeDocs(other, list, stored).finally(() => this.release(other)))];
+    const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
-   * Logs whose id is already claimed: usually retries of stored logs (skipped). If the claim points at an
-   * open segment, the log is written there and that collection's unique _id keeps one copy even when the
-   * first attempt is still in flight; if its segment lacks it (a crash between claim and write) and is
-   * sealed or gone, the log is written here and the claim moved.
+   * Logs whose id is already claimed: usually retries of stored logs (skipped). A log is written only into a
+   * segment this process holds open, so that segment's stats and Bloom filters, computed here at sealing,
+   * cover it: the claimed segment if it is open here (its unique _id keeps one copy even when the first
+   * attempt is still in flight; the write is held, so it is not sealed meanwhile), else the current one.
+   * A claim pointing at a segment that is sealed, sealing, gone or open in another process is moved here
+   * unless that segment already holds the log (the first attempt failed between claim and write, e.g. a
+   * database crash). `held` writes must each be released.
    */
-  private async placeRetries(seg: OpenSegment, docs: LogDoc[]): Promise<Map<string, LogDoc[]>> {
+  private async placeRetries(seg: OpenSegment, docs: LogDoc[]): Promise<{ here: LogDoc[]; held: Map<OpenSegment, LogDoc[]> }> {
     const ids = this.db.collection<{ _id: string; s: string }>(LOG_IDS);
-    const target = new Map<string, LogDoc[]>();
-    const put = (s: string, d: LogDoc) => (target.get(s) ?? target.set(s, []).get(s)!).push(d);
+    const here: LogDoc[] = [];
+    const held = new Map<OpenSegment, LogDoc[]>();
     const known = new Map(this.catalog.cached().map((e) => [e._id, e]));
-    await Promise.all(
-      docs.map(async (d) => {
-        const claim = await ids.findOne({ _id: d._id });
-        const s = claim?.s ?? seg.entry._id;
-        const entry = known.get(s);
-        if (s === seg.entry._id || (entry && !entry.sealed)) return put(s, d);
-        if (entry && (await this.db.collection(listCollection(s)).findOne({ _id: d._id as never }, { projection: { _id: 1 } }))) return;
-        await ids.updateOne({ _id: d._id, s }, { $set: { s: seg.entry._id } });
-        put(seg.entry._id, d);
-      }),
-    );
-    return target;
+    const decisions = docs.map(async (d) => {
+      const claim = await ids.findOne({ _id: d._id });
+      if (!claim) {
+        // Dropped meanwhile (retention): claim again, here.
+        await ids.updateOne({ _id: d._id }, { $setOnInsert: { s: seg.entry._id } }, { upsert: true });
+        return here.push(d);
+      }
+      if (claim.s === seg.entry._id) return here.push(d);
+      const other = this.writable(claim.s);
+      if (other) {
+        // Held synchronously with the decision, so the segment cannot start sealing before the write.
+        const list = held.get(other);
+        if (list) {
+          list.push(d);
+          other.reserved++;
+        } else {
+          held.set(other, [d]);
+          this.hold(other, 1);
+        }
+        return;
+      }
+      if (await this.holds(claim.s, known.has(claim.s) || this.mine.has(claim.s), d._id)) return;
+      const moved = await ids.updateOne({ _id: d._id, s: claim.s }, { $set: { s: seg.entry._id } });
+      // Moved by another process meanwhile: that process writes it.
+      if (moved.modifiedCount === 1) here.push(d);
+    });
+    const outcome = await Promise.allSettled(decisions);
+    const failed = outcome.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.all([...held.keys()].map((other) => this.release(other)));
+      throw failed.reason;
+    }
+    return { here, held };
   }
 
-  /** Bodies first: a list document that a reader can see always has its body. */
-  private async writeDocs(segmentId: string, docs: LogDoc[], onWritten?: (list: ListDoc[]) => void): Promise<void> {
+  /** Whether a segment's list collection has the log (a segment the catalog does not know is gone). */
+  private async holds(segmentId: string, known: boolean, logId: string): Promise<boolean> {
+    if (!known) return false;
+    return !!(await this.db.collection(listCollection(segmentId)).findOne({ _id: logId as never }, { projection: { _id: 1 } }));
+  }
+
+  /**
+   * Bodies first: a list document that a reader can see always has its body. Then the segment's stats and
+   * catalog entry, flushed in order. `stored` gets the logs whose list document this call inserted.
+   */
+  private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     if (docs.length === 0) return;
     const lists: ListDoc[] = [];
     const bodies: object[] = [];
@@ -165,9 +211,18 @@ export class SegmentWriter {
       lists.push(list);
       bodies.push(body);
     }
+    const segmentId = seg.entry._id;
     await insertKeepingFirst(this.db, bodyCollection(segmentId), bodies);
-    await insertKeepingFirst(this.db, listCollection(segmentId), lists);
-    onWritten?.(lists);
+    const present = await insertKeepingFirst(this.db, listCollection(segmentId), lists);
+    // A copy already present was counted when it was written (a retry of a log whose first attempt got that far).
+    lists.forEach((d, i) => {
+      if (present.has(i)) return;
+      seg.stats.add(d);
+      stored.add(d._id);
+    });
+    seg.dirty = true;
+    seg.flush = seg.flush.then(() => this.flushEntry(seg));
+    await seg.flush;
   }
 
   private async flushEntry(seg: OpenSegment): Promise<void> {
@@ -239,6 +294,7 @@ export class SegmentWriter {
       dirty: false,
     };
     this.open.set(workspaceId, seg);
+    this.mine.set(entry._id, seg);
     return seg;
   }
 
@@ -248,7 +304,12 @@ export class SegmentWriter {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
       seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, updated_at: new Date() };
-      await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
+      try {
+        await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
+      } finally {
+        // If sealing failed, the segment is left to the abandoned-segment sweep, which rebuilds it from its documents.
+        this.mine.delete(seg.entry._id);
+      }
     })();
     return seg.sealing;
   }
@@ -260,7 +321,7 @@ export class SegmentWriter {
 
   /** Whether a segment is open in this process (its entry is exact here). */
   isOpenHere(segmentId: string): boolean {
-    return [...this.open.values()].some((s) => s.entry._id === segmentId);
+    return this.mine.has(segmentId);
   }
 }
 
