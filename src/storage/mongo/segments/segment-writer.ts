@@ -138,7 +138,10 @@ export class SegmentWriter {
       docs.filter((_, i) => dupes.has(i)),
     );
     mine.push(...here);
-    const writes = [this.writeDocs(seg, mine, stored), ...[...held].map(([other, list]) => this.writeDocs(other, list, stored).finally(() => this.release(other)))];
+    const writes = [
+      this.writeDocs(seg, mine, stored),
+      ...[...held].map(([other, list]) => this.writeDocs(other, list, stored).finally(() => this.release(other))),
+    ];
     const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
