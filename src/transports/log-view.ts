@@ -1,4 +1,5 @@
 import type { LogRecord, Trace, TraceNode } from '../domain/logs/log-model.js';
+import { derivedView } from '../domain/logs/derived-columns.js';
 import { parseStoredBody } from '../domain/logs/stored-body.js';
 
 /**
@@ -6,7 +7,6 @@ import { parseStoredBody } from '../domain/logs/stored-body.js';
  * Bodies are parsed only when read (GraphQL reads them only when selected) and then kept.
  */
 export function logView(r: LogRecord) {
-  const d = r.derived;
   let request: { url: string; method: string; headers: Record<string, string>; body: unknown } | undefined;
   let response: { status: number; headers: Record<string, string>; body: unknown } | undefined;
   return {
@@ -18,17 +18,7 @@ export function logView(r: LogRecord) {
     parentSpanId: r.parentSpanId ?? null,
     spanName: r.spanName ?? null,
     createdAt: r.createdAt.toISOString(),
-    provider: d.provider ?? null,
-    model: d.model ?? null,
-    requestTokens: d.requestTokens ?? null,
-    responseTokens: d.responseTokens ?? null,
-    totalTokens: d.totalTokens ?? null,
-    cost: d.cost ?? null,
-    costCurrency: d.costCurrency ?? null,
-    costSource: d.costSource ?? null,
-    responseTimeMs: d.responseTimeMs ?? null,
-    statusCode: d.statusCode,
-    isSuccess: d.isSuccess,
+    ...derivedView(r.derived),
     weightedFeedback: r.weightedFeedback ?? null,
     metadata: r.metadata,
     get request() {

@@ -1,4 +1,5 @@
 import { DomainError, type ErrorDetail } from '../errors.js';
+import { DERIVED_COLUMNS, DERIVED_KEYS, type ExportedDerivedName } from '../logs/derived-columns.js';
 import type { LogRecord } from '../logs/log-model.js';
 import { parseStoredBody } from '../logs/stored-body.js';
 
@@ -160,7 +161,15 @@ function bodyJson(text: unknown): string {
   return JSON.stringify(parseBody(text));
 }
 
-const d = (r: ExportRow) => r.derived;
+/** The exportable derived fields, from the one field table. */
+function derivedSpecs(): Record<ExportedDerivedName, ExportFieldSpec> {
+  const specs: Record<string, ExportFieldSpec> = {};
+  for (const k of DERIVED_KEYS) {
+    const { exportAs, kind, description } = DERIVED_COLUMNS[k];
+    if (exportAs) specs[exportAs] = spec(exportAs, kind, description, (r) => r.derived[k]);
+  }
+  return specs as Record<ExportedDerivedName, ExportFieldSpec>;
+}
 
 // The current generation's names first (in the order of the seed's table), then the older seed's aliases.
 const CATALOGUE = {
@@ -172,32 +181,10 @@ const CATALOGUE = {
   created_at: spec('created_at', 'date', 'Timestamp of the request (ISO 8601)', (r) => r.createdAt),
   request: spec('request', 'body', 'Request JSON payload, as sent', (r) => r.request.body),
   response: spec('response', 'body', 'Response JSON payload, as received', (r) => r.response.body),
-  ai_provider: spec('ai_provider', 'string', 'AI provider name', (r) => d(r).provider),
-  ai_model: spec('ai_model', 'string', 'AI model name', (r) => d(r).model),
-  request_tokens: spec('request_tokens', 'number', 'Tokens in the request', (r) => d(r).requestTokens),
-  response_tokens: spec('response_tokens', 'number', 'Tokens in the response', (r) => d(r).responseTokens),
-  total_tokens: spec('total_tokens', 'number', 'Total tokens (request + response)', (r) => d(r).totalTokens),
-  cost: spec('cost', 'number', 'Cost of the request in cents', (r) => d(r).cost),
-  cost_currency: spec('cost_currency', 'string', 'Currency of the cost', (r) => d(r).costCurrency),
-  response_time: spec('response_time', 'number', 'Response time in milliseconds', (r) => d(r).responseTimeMs),
-  status_code: spec('status_code', 'number', 'HTTP response status code', (r) => d(r).statusCode),
-  // The older seed documents 1/0; true/false is used under every name so one column has one type.
+  ...derivedSpecs(),
   weighted_feedback: spec('weighted_feedback', 'number', "Weighted mean of the feedback given to the log's trace", (r) => r.weightedFeedback),
-  is_success: spec('is_success', 'boolean', 'Whether the request succeeded (true/false)', (r) => d(r).isSuccess),
   request_url: spec('request_url', 'string', 'Final provider API URL', (r) => r.request.url),
   request_method: spec('request_method', 'string', 'HTTP request method', (r) => r.request.method),
-  cache_status: spec('cache_status', 'string', 'Cache status (SEMANTIC HIT, HIT, MISS, DISABLED)', (r) => d(r).cacheStatus),
-  cache_type: spec('cache_type', 'string', 'Cache type (SIMPLE, SEMANTIC)', (r) => d(r).cacheType),
-  stream_mode: spec('stream_mode', 'boolean', 'Whether the response was streamed (true/false, null when unknown)', (r) => d(r).streamMode),
-  retry_success_count: spec('retry_success_count', 'number', 'Retries after which the request succeeded', (r) => d(r).retrySuccessCount),
-  mode: spec('mode', 'string', 'Config top-level strategy (SINGLE, FALLBACK, LOADBALANCE)', (r) => d(r).mode),
-  virtual_key: spec('virtual_key', 'string', 'Virtual key used for the request', (r) => d(r).virtualKey),
-  runtime: spec('runtime', 'string', 'Runtime environment', (r) => d(r).runtime),
-  runtime_version: spec('runtime_version', 'string', 'Runtime environment version', (r) => d(r).runtimeVersion),
-  sdk_version: spec('sdk_version', 'string', 'SDK version', (r) => d(r).sdkVersion),
-  config: spec('config', 'string', 'Config id used for the request', (r) => d(r).configId),
-  prompt_slug: spec('prompt_slug', 'string', 'Prompt id used for the request', (r) => d(r).promptSlug),
-  prompt_version_id: spec('prompt_version_id', 'string', 'Version of the prompt template', (r) => d(r).promptVersionId),
   metadata: spec('metadata', 'object', 'Custom metadata, as an object', (r) => r.metadata ?? {}),
   'metadata.key': spec('metadata.key', 'object', 'Custom metadata keys, as an array', (r) => Object.keys(r.metadata ?? {})),
   'metadata.value': spec('metadata.value', 'object', 'Custom metadata values, as an array (same order as metadata.key)', (r) =>

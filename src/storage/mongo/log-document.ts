@@ -1,4 +1,4 @@
-import type { DerivedFields } from '../../domain/logs/derive.js';
+import { type DerivedDocFields, derivedFromColumns, derivedToColumns } from '../../domain/logs/derived-columns.js';
 import type { LogRecord, SpanDetails } from '../../domain/logs/log-model.js';
 import { setOwn } from '../../domain/own-property.js';
 
@@ -10,9 +10,10 @@ export interface KV {
 
 /**
  * The stored shape: flat, snake_case, with bodies and headers as JSON text (cheap to encode, kept exact,
- * and immune to key restrictions). Derived fields sit at the top level so filters and indexes reach them.
+ * and immune to key restrictions). Derived fields sit at the top level so filters and indexes reach them
+ * (their columns are named in DERIVED_COLUMNS).
  */
-export interface LogDoc {
+export interface LogDoc extends DerivedDocFields {
   _id: string;
   workspace_id: string;
   organisation_id: string;
@@ -31,33 +32,6 @@ export interface LogDoc {
   response_headers: string;
   response_body: string;
   metadata: KV[];
-  // derived
-  provider?: string;
-  model?: string;
-  request_tokens?: number;
-  response_tokens?: number;
-  total_tokens?: number;
-  cache_read_tokens?: number;
-  cache_write_tokens?: number;
-  reasoning_tokens?: number;
-  cost?: number;
-  cost_currency?: string;
-  cost_source?: 'client' | 'computed';
-  status_code: number;
-  is_success: boolean;
-  response_time?: number;
-  prompt_slug?: string;
-  prompt_version_id?: string;
-  config?: string;
-  virtual_key?: string;
-  cache_status?: string;
-  cache_type?: string;
-  stream_mode?: boolean;
-  mode?: string;
-  runtime?: string;
-  runtime_version?: string;
-  sdk_version?: string;
-  retry_success_count?: number;
   span?: {
     kind?: string;
     start_time: Date;
@@ -95,8 +69,7 @@ function sharedKV(o: Record<string, string>): KV[] {
 
 // Undefined fields are dropped by the driver (ignoreUndefined), so no filtering pass is needed here.
 export function toLogDoc(r: LogRecord): LogDoc {
-  const d = r.derived;
-  return {
+  const doc = {
     _id: r.id,
     workspace_id: r.workspaceId,
     organisation_id: r.organisationId,
@@ -115,34 +88,10 @@ export function toLogDoc(r: LogRecord): LogDoc {
     response_headers: JSON.stringify(r.response.headers),
     response_body: r.response.body,
     metadata: toKV(r.metadata),
-    provider: d.provider,
-    model: d.model,
-    request_tokens: d.requestTokens,
-    response_tokens: d.responseTokens,
-    total_tokens: d.totalTokens,
-    cache_read_tokens: d.cacheReadTokens,
-    cache_write_tokens: d.cacheWriteTokens,
-    reasoning_tokens: d.reasoningTokens,
-    cost: d.cost,
-    cost_currency: d.costCurrency,
-    cost_source: d.costSource,
-    status_code: d.statusCode,
-    is_success: d.isSuccess,
-    response_time: d.responseTimeMs,
-    prompt_slug: d.promptSlug,
-    prompt_version_id: d.promptVersionId,
-    config: d.configId,
-    virtual_key: d.virtualKey,
-    cache_status: d.cacheStatus,
-    cache_type: d.cacheType,
-    stream_mode: d.streamMode,
-    mode: d.mode,
-    runtime: d.runtime,
-    runtime_version: d.runtimeVersion,
-    sdk_version: d.sdkVersion,
-    retry_success_count: d.retrySuccessCount,
     span: r.span && spanToDoc(r.span),
-  };
+  } as LogDoc;
+  derivedToColumns(r.derived, doc as unknown as Record<string, unknown>);
+  return doc;
 }
 
 function spanToDoc(s: SpanDetails): NonNullable<LogDoc['span']> {
@@ -162,34 +111,7 @@ function spanToDoc(s: SpanDetails): NonNullable<LogDoc['span']> {
 }
 
 export function fromLogDoc(doc: LogDoc): LogRecord {
-  const derived: DerivedFields = {
-    provider: doc.provider,
-    model: doc.model,
-    requestTokens: doc.request_tokens,
-    responseTokens: doc.response_tokens,
-    totalTokens: doc.total_tokens,
-    cacheReadTokens: doc.cache_read_tokens,
-    cacheWriteTokens: doc.cache_write_tokens,
-    reasoningTokens: doc.reasoning_tokens,
-    cost: doc.cost,
-    costCurrency: doc.cost_currency,
-    costSource: doc.cost_source,
-    statusCode: doc.status_code,
-    isSuccess: doc.is_success,
-    responseTimeMs: doc.response_time,
-    promptSlug: doc.prompt_slug,
-    promptVersionId: doc.prompt_version_id,
-    configId: doc.config,
-    virtualKey: doc.virtual_key,
-    cacheStatus: doc.cache_status,
-    cacheType: doc.cache_type,
-    streamMode: doc.stream_mode,
-    mode: doc.mode,
-    runtime: doc.runtime,
-    runtimeVersion: doc.runtime_version,
-    sdkVersion: doc.sdk_version,
-    retrySuccessCount: doc.retry_success_count,
-  };
+  const derived = derivedFromColumns(doc as unknown as Record<string, unknown>);
   const s = doc.span;
   return {
     id: doc._id,

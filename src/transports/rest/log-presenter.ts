@@ -1,9 +1,10 @@
+import type { DerivedFields } from '../../domain/logs/derive.js';
+import { DERIVED_COLUMNS, DERIVED_KEYS } from '../../domain/logs/derived-columns.js';
 import type { LogRecord } from '../../domain/logs/log-model.js';
 import { parseStoredBody } from '../../domain/logs/stored-body.js';
 
 /** Portkey's LogObject: bodies come back as the JSON the client sent; derived figures under `metrics`. */
 export function presentLog(r: LogRecord) {
-  const d = r.derived;
   const created = r.createdAt.toISOString();
   const portkeyHeaders: Record<string, string> = {};
   if (r.traceId) portkeyHeaders['x-portkey-trace-id'] = r.traceId;
@@ -39,40 +40,23 @@ export function presentLog(r: LogRecord) {
       id: r.id,
       organisation_id: r.organisationId,
       created_at: created,
-      is_success: d.isSuccess,
-      ai_org: d.provider,
-      ai_model: d.model,
-      req_units: d.requestTokens,
-      res_units: d.responseTokens,
-      total_units: d.totalTokens,
-      cache_read_units: d.cacheReadTokens,
-      cache_write_units: d.cacheWriteTokens,
-      reasoning_units: d.reasoningTokens,
-      cost: d.cost,
-      cost_currency: d.costCurrency,
-      cost_source: d.costSource,
+      ...portkeyMetrics(r.derived),
       request_url: r.request.url,
       request_method: r.request.method,
-      response_status_code: d.statusCode,
-      response_time: d.responseTimeMs,
-      cache_status: d.cacheStatus,
-      cache_type: d.cacheType,
-      stream_mode: d.streamMode === undefined ? undefined : d.streamMode ? 1 : 0,
-      retry_success_count: d.retrySuccessCount,
       trace_id: r.traceId,
       span_id: r.spanId,
       span_name: r.spanName,
       parent_span_id: r.parentSpanId,
-      mode: d.mode,
-      virtual_key: d.virtualKey,
-      runtime: d.runtime,
-      runtime_version: d.runtimeVersion,
-      sdk_version: d.sdkVersion,
-      config: d.configId,
-      prompt_slug: d.promptSlug,
-      prompt_version_id: d.promptVersionId,
       'metadata.key': Object.keys(r.metadata),
       'metadata.value': Object.values(r.metadata),
     },
   };
+}
+
+/** The derived figures under Portkey's names (from the one field table); Portkey sends stream_mode as 1/0. */
+function portkeyMetrics(d: DerivedFields): Record<string, unknown> {
+  const m: Record<string, unknown> = {};
+  for (const k of DERIVED_KEYS) m[DERIVED_COLUMNS[k].portkey] = d[k];
+  m[DERIVED_COLUMNS.streamMode.portkey] = d.streamMode === undefined ? undefined : d.streamMode ? 1 : 0;
+  return m;
 }

@@ -1,4 +1,5 @@
 import { Binary, BSON } from 'mongodb';
+import { LISTED_DERIVED_COLUMNS, type ListedDerivedColumn } from '../../../domain/logs/derived-columns.js';
 import type { LogDoc } from '../log-document.js';
 
 /**
@@ -9,32 +10,10 @@ import type { LogDoc } from '../log-document.js';
  * field packed into one BSON value; it is read by exact _id, and only for the rows a page, a trace or an
  * export returns.
  */
-export interface ListDoc {
-  _id: string;
-  workspace_id: string;
-  /** The client's idempotency id: kept here so a stored log can be found by it. */
-  client_id?: string;
-  source: LogDoc['source'];
-  created_at: Date;
-  trace_id?: string;
-  span_id?: string;
-  parent_span_id?: string;
-  span_name?: string;
-  provider?: string;
-  model?: string;
-  request_tokens?: number;
-  response_tokens?: number;
-  total_tokens?: number;
-  cost?: number;
-  status_code: number;
-  is_success: boolean;
-  response_time?: number;
-  prompt_slug?: string;
-  config?: string;
-  virtual_key?: string;
+export type ListDoc = Pick<LogDoc, (typeof BASE_LIST_FIELDS)[number] | ListedDerivedColumn> & {
   /** Metadata pairs as `key<US>value` strings (see metaPair): one value each, matched by $all. */
   meta: string[];
-}
+};
 
 export interface BodyDoc {
   _id: string;
@@ -46,29 +25,9 @@ export interface BodyDoc {
   rest: Binary;
 }
 
-const LIST_FIELDS = [
-  '_id',
-  'workspace_id',
-  'client_id',
-  'source',
-  'created_at',
-  'trace_id',
-  'span_id',
-  'parent_span_id',
-  'span_name',
-  'provider',
-  'model',
-  'request_tokens',
-  'response_tokens',
-  'total_tokens',
-  'cost',
-  'status_code',
-  'is_success',
-  'response_time',
-  'prompt_slug',
-  'config',
-  'virtual_key',
-] as const;
+// client_id stays on the list document so that a stored log can be found by the client's idempotency id.
+const BASE_LIST_FIELDS = ['_id', 'workspace_id', 'client_id', 'source', 'created_at', 'trace_id', 'span_id', 'parent_span_id', 'span_name'] as const;
+const LIST_FIELDS: readonly string[] = [...BASE_LIST_FIELDS, ...LISTED_DERIVED_COLUMNS];
 const BODY_FIELDS = ['request_headers', 'request_body', 'response_headers', 'response_body'] as const;
 const NOT_REST = new Set<string>([...LIST_FIELDS, ...BODY_FIELDS, 'metadata']);
 
