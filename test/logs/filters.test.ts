@@ -6,7 +6,9 @@ import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ingest } from './fixtures.js';
-import { updateStoredLog } from '../helpers/stored-logs.js';
+import { withFeedbackScores } from '../../src/domain/feedback/with-feedback-scores.js';
+import { createFeedbackRepository } from '../../src/storage/mongo/feedback-repository.js';
+import { call } from '../helpers/http.js';
 
 const WS = 'ws-filters';
 const OTHER = 'ws-other';
@@ -88,8 +90,10 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
   };
 
   beforeAll(async () => {
-    s = await startTestServer();
-    repo = createLogRepository(s.app.database.db);
+    // Segments of 3 logs: most of the ten are in sealed segments, so every filter is also evaluated on packs.
+    s = await startTestServer({ LOG_SEGMENT_DOCS: '3' });
+    // As the services see it: feedback bounds become the traces whose weighted feedback is in range.
+    repo = withFeedbackScores(createLogRepository(s.app.database.db), createFeedbackRepository(s.app.database.db));
     const ids = await ingest(
       s,
       ALL.map((n) => toLog(SPECS[n]!)),
@@ -101,13 +105,13 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
     });
     const [x] = await ingest(s, [toLog(X)], { query: `?workspace_id=${OTHER}` });
     nameOf.set(x!, 'x');
-    // Ingestion does not record feedback yet; set the stored field directly to cover the filter where it exists.
-    for (const [name, score] of [
-      ['a', 4],
-      ['c', -1],
-      ['f', 2],
+    // Feedback scores traces: tr-1 (a, b) 4, tr-2 (c) -1; logs without a trace (f) have none.
+    for (const [trace_id, value] of [
+      ['tr-1', 4],
+      ['tr-2', -1],
     ] as const) {
-      await updateStoredLog(s.app.database.db, idOf.get(name)!, { $set: { weighted_feedback: score } });
+      const given = await call(s.url, 'POST', '/v1/feedback', { body: { trace_id, value }, headers: { 'x-portkey-workspace-id': WS } });
+      expect(given.status).toBe(200);
     }
   });
   afterAll(() => s.stop());
@@ -166,9 +170,10 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
       [{ config: ['cfg-2'] }, ['c']],
       [{ virtualKey: 'vk-openai' }, ['a', 'd']],
       [{ virtualKey: ['vk-anthropic'] }, ['c']],
-      [{ minWeightedFeedback: 0 }, ['a', 'f']],
+      [{ minWeightedFeedback: 0 }, ['a', 'b']],
       [{ maxWeightedFeedback: 0 }, ['c']],
-      [{ minWeightedFeedback: 2, maxWeightedFeedback: 3 }, ['f']],
+      [{ minWeightedFeedback: 3, maxWeightedFeedback: 5 }, ['a', 'b']],
+      [{ minWeightedFeedback: 5 }, []],
     ];
     for (const [filter, expected] of cases) {
       expect({ filter, names: await domain(filter) }).toEqual({ filter, names: ordered(expected) });
@@ -205,7 +210,7 @@ describe('log filters: LogFilter and GenerationsFilter against the store', () =>
       [{ metadata: { env: 'dev' } }, ['c', 'f']],
       [{ metadata: { team: 'search', env: 'prod' } }, ['a', 'd']],
       [{ ai_org_model: 'openai__gpt-4o, anthropic__claude-3-5-sonnet' }, ['a', 'c', 'd']],
-      [{ weighted_feedback_min: 0 }, ['a', 'f']],
+      [{ weighted_feedback_min: 0 }, ['a', 'b']],
       [{ weighted_feedback_max: -1 }, ['c']],
       [{ virtual_keys: 'vk-openai,vk-anthropic' }, ['a', 'c', 'd']],
       [{ trace_id: 'tr-1' }, ['a', 'b']],

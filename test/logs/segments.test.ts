@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { CATALOG, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { PACKS } from '../../src/storage/mongo/segments/segment-packs.js';
 import { pino } from 'pino';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { countStoredLogs } from '../helpers/stored-logs.js';
@@ -78,6 +79,11 @@ describe('segmented log storage (3 logs per segment)', () => {
     expect(entries.every((e) => e.count <= 3)).toBe(true);
     expect(entries.reduce((n, e) => n + e.count, 0)).toBe(20);
     expect(await countStoredLogs(db)).toBe(20);
+    // On the embedded database sealed segments are read from their packs (the reads below go through them).
+    const sealed = entries.filter((e) => e.sealed);
+    expect(sealed.length).toBeGreaterThanOrEqual(6);
+    expect(sealed.every((e) => e.packed === true)).toBe(true);
+    expect(await db.collection(PACKS).countDocuments({ _id: { $in: sealed.map((e) => e._id) } })).toBe(sealed.length);
   });
 
   it('pages newest first across segments, with the total', async () => {

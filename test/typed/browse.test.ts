@@ -19,7 +19,8 @@ describe('GraphQL and tRPC: browsing reads', () => {
   let named: Named;
 
   beforeAll(async () => {
-    s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100' });
+    // Segments of 3 logs: sorts and filters run over sealed (packed) segments as well as the open one.
+    s = await startTestServer({ JOBS_POLL_INTERVAL_MS: '100', LOG_SEGMENT_DOCS: '3' });
     named = new Named(
       await seedLogs(
         s,

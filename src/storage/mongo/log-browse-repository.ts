@@ -5,7 +5,7 @@ import { fromLogDoc } from './log-document.js';
 import { toMongoFilter } from './log-filter-query.js';
 import type { SegmentStore } from './log-repository.js';
 import { metaKeyOf } from './segments/segment-docs.js';
-import { type Located, readSegment } from './segments/segment-reads.js';
+import type { Located } from './segments/segment-reads.js';
 
 const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 
@@ -13,7 +13,6 @@ const SORT_COLUMNS: Record<LogSortField, string> = { createdAt: 'created_at', co
 
 /** One small query per method over the segmented layout (see log-repository.ts). */
 export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
-  const { db } = store;
   return {
     listSorted: (workspaceId, filter, { sort, offset, limit }) =>
       withSpan('db logs.find sorted', DB_ATTRS, async () => {
@@ -38,7 +37,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
           return dir * (nx - ny) || dir * (a.doc._id < b.doc._id ? -1 : a.doc._id > b.doc._id ? 1 : 0);
         };
         for (const e of segs) {
-          const got = await readSegment(db, e._id, q, { sort: { [column]: dir, _id: dir }, limit: want });
+          const got = await store.reader.read(e, q, { sort: { [column]: dir, _id: dir }, limit: want });
           rows = [...rows, ...got.map((doc) => ({ doc, segment: e._id }))].sort(cmp).slice(0, want);
         }
         return (await store.withBodies(rows.slice(offset), segs)).map(fromLogDoc);
@@ -59,7 +58,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
         const out = [];
         // The Bloom filters of sealed segments leave out those that hold none of these traces.
         for (const e of await store.segmentsFor(workspaceId, { traceId: traceIds })) {
-          for (const d of await readSegment(db, e._id, { trace_id: traceIds.length === 1 ? traceIds[0] : { $in: traceIds } }, { limit: limit - out.length })) {
+          for (const d of await store.reader.read(e, { trace_id: traceIds.length === 1 ? traceIds[0] : { $in: traceIds } }, { limit: limit - out.length })) {
             out.push({
               id: d._id,
               traceId: d.trace_id!,

@@ -33,7 +33,8 @@ function oneOf<T>(values: readonly T[] | undefined): T | { $in: T[] } | undefine
  * `meta_created` index serves them.
  */
 export function toMongoFilter(f: LogFilter): Filter<LogDoc> {
-  // Built as a plain document: conditions on optional fields (weighted_feedback) need not be in LogDoc.
+  // Built as a plain document, then typed. Feedback bounds never reach storage: withFeedbackScores turns them
+  // into the trace ids in range (logs carry no feedback of their own).
   const q: Record<string, unknown> = {};
   const set = (field: string, cond: unknown) => {
     if (cond !== undefined) q[field] = cond;
@@ -52,7 +53,6 @@ export function toMongoFilter(f: LogFilter): Filter<LogDoc> {
   set('prompt_slug', oneOf(f.promptSlug));
   set('config', oneOf(f.config));
   set('virtual_key', oneOf(f.virtualKey));
-  set('weighted_feedback', range(f.minWeightedFeedback, f.maxWeightedFeedback));
 
   const pairs = Object.entries(f.metadata ?? {});
   if (pairs.length > 0) {

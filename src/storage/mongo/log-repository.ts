@@ -8,7 +8,8 @@ import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
 import { bodyCollection, LOG_IDS, listCollection, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc } from './segments/segment-docs.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
-import { candidates, type Located, matchesWhole, newerFirst, readSegment, withBodies } from './segments/segment-reads.js';
+import { dropPack, writePack } from './segments/segment-packs.js';
+import { candidates, type Located, matchesWhole, newerFirst, readCollection, SegmentReader, withBodies } from './segments/segment-reads.js';
 import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/segment-writer.js';
 
 const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
@@ -22,6 +23,7 @@ const MAX_MERGE = 64;
 /** What other storage code (browse queries) needs of the segmented layout. */
 export interface SegmentStore {
   db: Db;
+  reader: SegmentReader;
   segmentsFor(workspaceId: string, filter: LogFilter, before?: Date): Promise<SegmentEntry[]>;
   pageNewestFirst(
     workspaceId: string,
@@ -45,6 +47,7 @@ export interface LogRepositoryOptions extends SegmentLayoutOptions {
  */
 export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): LogRepository & { close(): Promise<void>; store: SegmentStore } {
   const catalog = new SegmentCatalog(db, opts.catalogMaxAgeMs);
+  const reader = new SegmentReader(db);
   let layout!: SegmentLayout;
   let writer!: SegmentWriter;
   const ready = segmentLayout(db, opts).then((l) => {
@@ -79,7 +82,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     const key = `${e._id}|${JSON.stringify(q)}`;
     const cached = sealedCounts.get(key);
     if (cached !== undefined) return cached;
-    const n = await db.collection<ListDoc>(listCollection(e._id)).countDocuments(q as Filter<ListDoc>);
+    const n = await reader.count(e, q);
     if (e.sealed) sealedCounts.set(key, n);
     return n;
   }
@@ -118,7 +121,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     for (const e of segs) {
       const last = rows[first - 1];
       if (last && e.sealed && e.created_max! < last.doc.created_at) break;
-      const got = await readSegment(db, e._id, q, { sort: NEWEST_FIRST, limit: first });
+      const got = await reader.read(e, q, { sort: NEWEST_FIRST, limit: first });
       if (got.length === 0) continue;
       rows = [...rows, ...got.map((doc) => ({ doc, segment: e._id }))].sort((a, b) => newerFirst(a.doc, b.doc)).slice(0, first);
     }
@@ -127,6 +130,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
 
   const store: SegmentStore = {
     db,
+    reader,
     segmentsFor,
     pageNewestFirst,
     withBodies: (rows, segs) => withBodies(db, rows, countsOf(segs)),
@@ -162,8 +166,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         const segs = await segmentsFor(workspaceId, { traceId: [traceId] });
         const found: Located[] = [];
         for (const e of segs) {
-          for (const doc of await readSegment(db, e._id, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit }))
-            found.push({ doc, segment: e._id });
+          for (const doc of await reader.read(e, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
         }
         const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
         return (await withBodies(db, spans, countsOf(segs))).map(fromLogDoc);
@@ -247,7 +250,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         continue;
       }
       const rows: Located[] = [];
-      for (const e of group) for (const doc of await readSegment(db, e._id, q)) rows.push({ doc, segment: e._id });
+      for (const e of group) for (const doc of await reader.read(e, q)) rows.push({ doc, segment: e._id });
       rows.sort((a, b) => newerFirst(a.doc, b.doc));
       const take = rows.slice(Math.min(skip, rows.length), Math.min(rows.length, skip + left));
       skip = Math.max(0, skip - rows.length);
@@ -292,7 +295,8 @@ function overlappingGroups(segs: SegmentEntry[]): SegmentEntry[][] {
 /** Drops a whole segment: catalog entry first (readers stop opening it), then its ids, then its collections. */
 async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Promise<number> {
   await catalog.forget(e);
-  const ids = await readSegment(db, e._id, {}, { projection: {} });
+  await dropPack(db, e._id);
+  const ids = await readCollection(db, e._id, {}, { projection: {} });
   await forgetIds(
     db,
     ids.map((d) => d._id),
@@ -310,7 +314,7 @@ async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Pr
 
 /** Deletes the older part of a segment that straddles the cutoff, and corrects its entry. */
 async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, cutoff: Date, openHere: boolean): Promise<number> {
-  const old = await readSegment(db, e._id, { created_at: { $lt: cutoff } });
+  const old = await readCollection(db, e._id, { created_at: { $lt: cutoff } });
   if (old.length === 0) return 0;
   await db.collection(listCollection(e._id)).deleteMany({ created_at: { $lt: cutoff } });
   await db.collection(bodyCollection(e._id)).bulkWrite(
@@ -322,9 +326,12 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
     old.map((d) => d._id),
   );
   if (e.sealed) {
-    const rest = await readSegment(db, e._id, {}, { sort: { created_at: 1 } });
+    const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } });
+    // The pack is rewritten before the entry that points readers at it changes (its cache key is updated_at).
+    const packed = !!e.packed && (await writePack(db, e._id, rest));
     const updated = {
       ...e,
+      packed,
       count: rest.length,
       created_min: rest[0]?.created_at ?? null,
       created_max: rest.at(-1)?.created_at ?? null,

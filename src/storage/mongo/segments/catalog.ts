@@ -35,6 +35,8 @@ export interface SegmentEntry {
   status_codes: number[];
   opened_at: Date;
   updated_at: Date;
+  /** A sealed segment whose list documents are also packed into one document (see segment-packs.ts). */
+  packed?: boolean;
 }
 
 export interface SegmentBlooms {

@@ -84,5 +84,6 @@ export async function segmentLayout(db: Db, opts: SegmentLayoutOptions): Promise
     maxAgeMs: (opts.segmentHours ?? 24) * 3_600_000,
     bloomMaxBytes: ferret ? 64 * 1024 : 1024 * 1024,
     indexes: ferret ? [] : SEGMENT_INDEXES,
+    pack: ferret,
   };
 }

@@ -1,8 +1,10 @@
 import type { Db, Filter } from 'mongodb';
+import { Query } from 'mingo';
 import type { LogFilter } from '../../../domain/logs/log-filter.js';
 import type { LogDoc } from '../log-document.js';
 import { bodyCollection, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
+import { PackCache } from './segment-packs.js';
 
 /** A list document with the segment it came from. */
 export interface Located {
@@ -98,16 +100,72 @@ export async function withBodies(db: Db, rows: Located[], segmentCounts: Map<str
   return rows.map((r) => joinLogDoc(r.doc, bodies.get(r.doc._id)));
 }
 
+export interface SegmentReadOptions {
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  projection?: Record<string, 0>;
+}
+
 /** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
-export function readSegment(
-  db: Db,
-  segment: string,
-  q: Filter<LogDoc>,
-  opts: { sort?: Record<string, 1 | -1>; limit?: number; projection?: Record<string, 0> } = {},
-): Promise<ListDoc[]> {
+export function readCollection(db: Db, segment: string, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
   const size = opts.limit ?? 1_000_000;
   return db
     .collection<ListDoc>(listCollection(segment))
     .find(q as Filter<ListDoc>, { sort: opts.sort, limit: opts.limit, batchSize: size + 1, projection: opts.projection })
     .toArray();
+}
+
+/**
+ * Reads segments: sealed ones from their pack when they have one (the query is then evaluated in Node with
+ * MongoDB's semantics, by mingo), others from their list collection.
+ */
+export class SegmentReader {
+  private readonly packs: PackCache;
+
+  constructor(private readonly db: Db) {
+    this.packs = new PackCache(db);
+  }
+
+  async read(e: SegmentEntry, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
+    const rows = e.sealed && e.packed ? await this.packs.rows(e) : null;
+    if (!rows) return readCollection(this.db, e._id, q, opts);
+    const match = new Query(q as Record<string, unknown>);
+    const found = rows.filter((d) => match.test(d));
+    if (opts.sort) found.sort(bySort(opts.sort));
+    return opts.limit === undefined ? found : found.slice(0, opts.limit);
+  }
+
+  async count(e: SegmentEntry, q: Filter<LogDoc>): Promise<number> {
+    const rows = e.sealed && e.packed ? await this.packs.rows(e) : null;
+    if (!rows) return this.db.collection<ListDoc>(listCollection(e._id)).countDocuments(q as Filter<ListDoc>);
+    const match = new Query(q as Record<string, unknown>);
+    let n = 0;
+    for (const d of rows) if (match.test(d)) n++;
+    return n;
+  }
+}
+
+/** MongoDB's sort order for the values list documents hold: missing values first, then numbers, strings, dates. */
+function bySort(sort: Record<string, 1 | -1>): (a: ListDoc, b: ListDoc) => number {
+  const keys = Object.entries(sort);
+  return (a, b) => {
+    for (const [k, dir] of keys) {
+      const c = compareValues((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k]);
+      if (c !== 0) return dir * c;
+    }
+    return 0;
+  };
+}
+
+function compareValues(x: unknown, y: unknown): number {
+  const rank = (v: unknown) =>
+    v === undefined || v === null ? 0 : typeof v === 'number' ? 1 : typeof v === 'string' ? 2 : typeof v === 'boolean' ? 4 : v instanceof Date ? 5 : 3;
+  const rx = rank(x);
+  const ry = rank(y);
+  if (rx !== ry) return rx - ry;
+  if (x instanceof Date && y instanceof Date) return x.getTime() - y.getTime();
+  if (typeof x === 'number' && typeof y === 'number') return x - y;
+  if (typeof x === 'string' && typeof y === 'string') return x < y ? -1 : x > y ? 1 : 0;
+  if (typeof x === 'boolean' && typeof y === 'boolean') return Number(x) - Number(y);
+  return 0;
 }

@@ -4,6 +4,7 @@ import { translateDriverError } from '../driver-errors.js';
 import type { LogDoc } from '../log-document.js';
 import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type ListDoc, splitLogDoc } from './segment-docs.js';
+import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
 const DUPLICATE_KEY = 11000;
@@ -19,6 +20,8 @@ export interface SegmentLayout {
   bloomMaxBytes: number;
   /** Secondary indexes of list collections; none on FerretDB, which never reads through them. */
   indexes: IndexDescription[];
+  /** Pack sealed segments' list documents into one document each (on FerretDB; see segment-packs.ts). */
+  pack: boolean;
 }
 
 interface OpenSegment {
@@ -306,7 +309,8 @@ export class SegmentWriter {
     seg.sealing ??= (async () => {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
-      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, updated_at: new Date() };
+      const packed = this.layout.pack && (await writePack(this.db, seg.entry._id));
+      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, updated_at: new Date() };
       try {
         await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
       } finally {
@@ -340,5 +344,6 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   const docs = await db.collection<ListDoc>(listCollection(entry._id)).find({}, { batchSize: 1_000_000 }).toArray();
   const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes);
   for (const d of docs) stats.add(d);
-  await catalog.publishSealed({ ...entry, ...stats.fields(), writer: 'sealing', sealed: true, updated_at: new Date() }, stats.traces, stats.metadata);
+  const packed = layout.pack && (await writePack(db, entry._id, docs));
+  await catalog.publishSealed({ ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, updated_at: new Date() }, stats.traces, stats.metadata);
 }
