@@ -4,7 +4,7 @@ import { createExport, downloadExport, exportCall, fileText, getExport, parseJso
 import { createKey } from '../helpers/http.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
-import { updateStoredLog } from '../helpers/stored-logs.js';
+import { updatePackedFields } from '../helpers/stored-logs.js';
 
 const WS = 'ws-lifecycle';
 const T0 = Date.parse('2025-04-02T09:00:00.000Z');
@@ -219,7 +219,7 @@ describe('log exports: lifecycle through REST and the SDK', () => {
   it('a failed run records its error; cancel and download are refused; Start Again after a fix succeeds', async () => {
     const [brokenId] = await seedLogs(s, [chatLog()], { workspace: 'ws-broken' });
     // A stored document the reader cannot decode (span events that are not a list) makes the run fail.
-    await updateStoredLog(s.app.database.db, brokenId!, { $set: { span: { attributes: [], resource_attributes: [], events: 5 } } });
+    await updatePackedFields(s.app.database.db, brokenId!, { set: { span: { attributes: [], resource_attributes: [], events: 5 } } });
     const { id } = await createExport(s, { workspace_id: 'ws-broken', filters: {}, requested_data: ['id'] });
     await startExport(s, id);
     const failed = await waitForStatus(s, id, ['failed', 'success']);
@@ -228,7 +228,7 @@ describe('log exports: lifecycle through REST and the SDK', () => {
     expect((await exportCall(s, 'POST', `/${id}/cancel`, { body: {} })).status).toBe(409);
     expect((await exportCall(s, 'GET', `/${id}/download`)).status).toBe(409);
 
-    await updateStoredLog(s.app.database.db, brokenId!, { $unset: { span: '' } });
+    await updatePackedFields(s.app.database.db, brokenId!, { unset: ['span'] });
     await startExport(s, id);
     const done = await waitForStatus(s, id, ['success', 'failed']);
     expect(done.status).toBe('success');

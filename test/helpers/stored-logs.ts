@@ -1,4 +1,4 @@
-import type { Db, Document, Filter, UpdateFilter } from 'mongodb';
+import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
 import { bodyCollection, CATALOG, LOG_IDS, listCollection, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 
@@ -23,12 +23,19 @@ export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Pr
   return n;
 }
 
-/** Updates the list document of one log, found through the id index. */
-export async function updateStoredLog(db: Db, id: string, update: UpdateFilter<Document>): Promise<void> {
+/**
+ * Changes fields of one stored log that live packed in its body document (span details, organisation, URL, ...),
+ * as damage on disk would: readers get them from the database whatever they keep in memory.
+ */
+export async function updatePackedFields(db: Db, id: string, change: { set?: Record<string, unknown>; unset?: string[] }): Promise<void> {
   const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
   if (!claim) throw new Error(`no stored log ${id}`);
-  const res = await db.collection(listCollection(claim.s)).updateOne({ _id: id as never }, update);
-  if (res.matchedCount !== 1) throw new Error(`log ${id} not in its segment`);
+  const bodies = db.collection<BodyDoc>(bodyCollection(claim.s));
+  const body = await bodies.findOne({ _id: id });
+  if (!body) throw new Error(`log ${id} has no body document`);
+  const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
+  for (const k of change.unset ?? []) delete rest[k];
+  await bodies.updateOne({ _id: id }, { $set: { rest: new Binary(BSON.serialize(rest)) } });
 }
 
 /** Everything stored for one log (list and body documents joined, packed fields unpacked), or null. */

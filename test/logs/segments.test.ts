@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
-import { CATALOG, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { CATALOG, LOG_IDS, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
 import { PACKS } from '../../src/storage/mongo/segments/segment-packs.js';
 import { pino } from 'pino';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -84,6 +84,16 @@ describe('segmented log storage (3 logs per segment)', () => {
     expect(sealed.length).toBeGreaterThanOrEqual(6);
     expect(sealed.every((e) => e.packed === true)).toBe(true);
     expect(await db.collection(PACKS).countDocuments({ _id: { $in: sealed.map((e) => e._id) } })).toBe(sealed.length);
+  });
+
+  it('finds a log by id through the id filters of sealed segments, without the id index', async () => {
+    // The id index (log_ids) is read by a table scan on the embedded database: lookups must not need it.
+    const db = s.app.database.db;
+    expect((await db.collection(LOG_IDS).deleteOne({ _id: ids[5] as never })).deletedCount).toBe(1);
+    const res = await getLog(s, ids[5]!, { query: q });
+    expect(res.status).toBe(200);
+    expect(res.body.metadata.n).toBe('5');
+    expect((await getLog(s, 'no-such-log', { query: q })).status).toBe(404);
   });
 
   it('pages newest first across segments, with the total', async () => {

@@ -17,6 +17,8 @@ const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 const ABANDONED_MS = 10 * 60_000;
 /** A count over budget is deferred only when at least this many segments remain to be counted. */
 const MIN_DEFERRED_SEGMENTS = 4;
+/** Segments a lookup by id reads at once before it asks the id index instead. */
+const MAX_ID_CANDIDATES = 16;
 /** Overlapping segments an export merges at once before it falls back to reading them one by one. */
 const MAX_MERGE = 64;
 
@@ -47,7 +49,8 @@ export interface LogRepositoryOptions extends SegmentLayoutOptions {
  */
 export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): LogRepository & { close(): Promise<void>; store: SegmentStore } {
   const catalog = new SegmentCatalog(db, opts.catalogMaxAgeMs);
-  const reader = new SegmentReader(db);
+  // The writer exists once the layout is known; until then no segment is open here.
+  const reader = new SegmentReader(db, (id) => writer?.localRows(id));
   let layout!: SegmentLayout;
   let writer!: SegmentWriter;
   const ready = segmentLayout(db, opts).then((l) => {
@@ -128,6 +131,23 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     return { rows, segs };
   }
 
+  /** A log from one segment's list and body documents, by exact _id. */
+  async function readOne(segmentId: string, id: string): Promise<LogRecord | undefined> {
+    const [list, body] = await Promise.all([
+      db.collection<ListDoc>(listCollection(segmentId)).findOne({ _id: id }),
+      db.collection<BodyDoc>(bodyCollection(segmentId)).findOne({ _id: id }),
+    ]);
+    return list ? fromLogDoc(joinLogDoc(list, body ?? undefined)) : undefined;
+  }
+
+  /** A log from the segments that may hold it: open ones and sealed ones whose id filter says so. */
+  async function findInSegments(id: string): Promise<LogRecord | undefined> {
+    const segs = (await catalog.everything()).filter((e) => !e.sealed || catalog.mayHoldId(e, id));
+    // Segments sealed before id filters existed match every id: the id index is then cheaper.
+    if (segs.length > MAX_ID_CANDIDATES) return undefined;
+    return (await Promise.all(segs.map((e) => readOne(e._id, id)))).find((r) => r !== undefined);
+  }
+
   const store: SegmentStore = {
     db,
     reader,
@@ -152,13 +172,12 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     findById: (id) =>
       withSpan('db logs.findOne', DB_ATTRS, async () => {
         await ready;
+        // On the embedded database log_ids is read by a table scan (its _id index is not used for reads), so
+        // the catalog's id filters pick the segment; the id index answers when they cannot (or miss).
+        const viaCatalog = layout.pack ? await findInSegments(id) : undefined;
+        if (viaCatalog) return viaCatalog;
         const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
-        if (!claim) return null;
-        const [list, body] = await Promise.all([
-          db.collection<ListDoc>(listCollection(claim.s)).findOne({ _id: id }),
-          db.collection<BodyDoc>(bodyCollection(claim.s)).findOne({ _id: id }),
-        ]);
-        return list && fromLogDoc(joinLogDoc(list, body ?? undefined));
+        return claim && ((await readOne(claim.s, id)) ?? null);
       }),
 
     findByTrace: (workspaceId, traceId, limit) =>
@@ -182,6 +201,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
           continue;
         }
         deleted += await deleteOlderIn(db, catalog, e, cutoff, writer.isOpenHere(e._id));
+        writer.forgetOlder(e._id, cutoff);
       }
       sealedCounts.clear();
       return deleted;

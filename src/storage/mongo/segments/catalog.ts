@@ -37,6 +37,8 @@ export interface SegmentEntry {
   updated_at: Date;
   /** A sealed segment whose list documents are also packed into one document (see segment-packs.ts). */
   packed?: boolean;
+  /** Bloom filter of a sealed segment's log ids (small: kept in the entry, so every process has them all). */
+  ids?: Binary;
 }
 
 export interface SegmentBlooms {
@@ -60,6 +62,8 @@ export class SegmentCatalog {
   private readonly blooms: Collection<SegmentBlooms>;
   private readonly byId = new Map<string, SegmentEntry>();
   private readonly bloomCache = new Map<string, { traces: BloomFilter; metadata: BloomFilter } | null>();
+  /** Decoded id filters, per entry object (a replaced entry decodes its own). */
+  private readonly idFilters = new WeakMap<SegmentEntry, BloomFilter>();
   private refreshedAt = -Infinity;
   private sealedRefreshedAt = -Infinity;
   private refreshing?: Promise<void>;
@@ -83,6 +87,20 @@ export class SegmentCatalog {
   /** Every segment, as of the last refresh. */
   cached(): SegmentEntry[] {
     return [...this.byId.values()];
+  }
+
+  /** Every segment of every workspace, refreshed as `segments()` does. */
+  async everything(): Promise<SegmentEntry[]> {
+    if (performance.now() - this.refreshedAt > this.maxAgeMs) await this.refresh();
+    return this.cached();
+  }
+
+  /** Whether a sealed segment may hold a log id (true when it has no id filter). */
+  mayHoldId(e: SegmentEntry, id: string): boolean {
+    if (!e.ids) return true;
+    let f = this.idFilters.get(e);
+    if (!f) this.idFilters.set(e, (f = new BloomFilter(new Uint8Array(e.ids.buffer))));
+    return f.mayHave(id);
   }
 
   async all(): Promise<SegmentEntry[]> {

@@ -116,18 +116,28 @@ export function readCollection(db: Db, segment: string, q: Filter<LogDoc>, opts:
 }
 
 /**
- * Reads segments: sealed ones from their pack when they have one (the query is then evaluated in Node with
- * MongoDB's semantics, by mingo), others from their list collection.
+ * Reads segments: those open in this process from the writer's copy of their rows, sealed ones from their
+ * pack when they have one (the query is then evaluated in Node with MongoDB's semantics, by mingo), others
+ * from their list collection.
  */
 export class SegmentReader {
   private readonly packs: PackCache;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly localRows: (segmentId: string) => ListDoc[] | undefined = () => undefined,
+  ) {
     this.packs = new PackCache(db);
   }
 
+  private async rowsOf(e: SegmentEntry): Promise<ListDoc[] | null> {
+    const local = this.localRows(e._id);
+    if (local) return local;
+    return e.sealed && e.packed ? this.packs.rows(e) : null;
+  }
+
   async read(e: SegmentEntry, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
-    const rows = e.sealed && e.packed ? await this.packs.rows(e) : null;
+    const rows = await this.rowsOf(e);
     if (!rows) return readCollection(this.db, e._id, q, opts);
     const match = new Query(q as Record<string, unknown>);
     const found = rows.filter((d) => match.test(d));
@@ -136,7 +146,7 @@ export class SegmentReader {
   }
 
   async count(e: SegmentEntry, q: Filter<LogDoc>): Promise<number> {
-    const rows = e.sealed && e.packed ? await this.packs.rows(e) : null;
+    const rows = await this.rowsOf(e);
     if (!rows) return this.db.collection<ListDoc>(listCollection(e._id)).countDocuments(q as Filter<ListDoc>);
     const match = new Query(q as Record<string, unknown>);
     let n = 0;

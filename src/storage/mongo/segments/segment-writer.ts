@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
+import { Binary, type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
 import { translateDriverError } from '../driver-errors.js';
 import type { LogDoc } from '../log-document.js';
 import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
@@ -35,6 +35,10 @@ interface OpenSegment {
   flush: Promise<void>;
   dirty: boolean;
   sealing?: Promise<void>;
+  /** The segment's list documents, as stored: reads in this process need not scan its collection. */
+  rows: ListDoc[];
+  /** Ids of `rows`, so a copy found already stored is counted once (e.g. a retry after a failed insert). */
+  seen: Set<string>;
 }
 
 /** Time-ordered segment ids: creation time in base 36 (fixed width) plus randomness. */
@@ -220,11 +224,14 @@ export class SegmentWriter {
     const segmentId = seg.entry._id;
     await insertKeepingFirst(this.db, bodyCollection(segmentId), bodies);
     const present = await insertKeepingFirst(this.db, listCollection(segmentId), lists);
-    // A copy already present was counted when it was written (a retry of a log whose first attempt got that far).
+    // A copy already present was counted when its write succeeded here; one stored by a write that then
+    // failed (a lost acknowledgement, a crash) is counted now.
     lists.forEach((d, i) => {
-      if (present.has(i)) return;
+      if (seg.seen.has(d._id)) return;
+      seg.seen.add(d._id);
+      seg.rows.push(d);
       seg.stats.add(d);
-      stored.add(d._id);
+      if (!present.has(i)) stored.add(d._id);
     });
     seg.dirty = true;
     seg.flush = seg.flush.then(() => this.flushEntry(seg));
@@ -298,6 +305,8 @@ export class SegmentWriter {
       lastWrite: Date.now(),
       flush: Promise.resolve(),
       dirty: false,
+      rows: [],
+      seen: new Set(),
     };
     this.open.set(workspaceId, seg);
     this.mine.set(entry._id, seg);
@@ -310,7 +319,7 @@ export class SegmentWriter {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
       const packed = this.layout.pack && (await writePack(this.db, seg.entry._id));
-      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, updated_at: new Date() };
+      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, ids: new Binary(seg.stats.ids.bits), updated_at: new Date() };
       try {
         await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
       } finally {
@@ -324,6 +333,17 @@ export class SegmentWriter {
   /** Seals what this process has open (shutdown); the next process opens new segments. */
   async sealAll(): Promise<void> {
     await Promise.all([...this.open.values()].filter((s) => s.inflight === 0).map((s) => this.seal(s)));
+  }
+
+  /** The list documents of a segment open (or being sealed) in this process; undefined for others. */
+  localRows(segmentId: string): ListDoc[] | undefined {
+    return this.mine.get(segmentId)?.rows;
+  }
+
+  /** Retention removed a segment's documents older than `cutoff`: forget them here too. */
+  forgetOlder(segmentId: string, cutoff: Date): void {
+    const seg = this.mine.get(segmentId);
+    if (seg) seg.rows = seg.rows.filter((d) => d.created_at >= cutoff);
   }
 
   /** Whether a segment is open in this process (its entry is exact here). */
@@ -345,5 +365,9 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes);
   for (const d of docs) stats.add(d);
   const packed = layout.pack && (await writePack(db, entry._id, docs));
-  await catalog.publishSealed({ ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, updated_at: new Date() }, stats.traces, stats.metadata);
+  await catalog.publishSealed(
+    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, ids: new Binary(stats.ids.bits), updated_at: new Date() },
+    stats.traces,
+    stats.metadata,
+  );
 }
