@@ -51,6 +51,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   const catalog = new SegmentCatalog(db, opts.catalogMaxAgeMs);
   // The writer exists once the layout is known; until then no segment is open here.
   const reader = new SegmentReader(db, (id) => writer?.localRows(id));
+  const localBodies = (id: string) => writer?.localBodies(id);
   let layout!: SegmentLayout;
   let writer!: SegmentWriter;
   const ready = segmentLayout(db, opts).then((l) => {
@@ -153,7 +154,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     reader,
     segmentsFor,
     pageNewestFirst,
-    withBodies: (rows, segs) => withBodies(db, rows, countsOf(segs)),
+    withBodies: (rows, segs) => withBodies(db, rows, countsOf(segs), localBodies),
   };
 
   return {
@@ -188,7 +189,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
           for (const doc of await reader.read(e, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
         }
         const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
-        return (await withBodies(db, spans, countsOf(segs))).map(fromLogDoc);
+        return (await withBodies(db, spans, countsOf(segs), localBodies)).map(fromLogDoc);
       }),
 
     deleteCreatedBefore: async (cutoff) => {
@@ -242,7 +243,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       withSpan('db logs.find page', DB_ATTRS, async () => {
         if (first <= 0) return [];
         const { rows, segs } = await pageNewestFirst(workspaceId, filter, first, after);
-        return (await withBodies(db, rows, countsOf(segs))).map(fromLogDoc);
+        return (await withBodies(db, rows, countsOf(segs), localBodies)).map(fromLogDoc);
       }),
 
     store,
@@ -274,7 +275,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       rows.sort((a, b) => newerFirst(a.doc, b.doc));
       const take = rows.slice(Math.min(skip, rows.length), Math.min(rows.length, skip + left));
       skip = Math.max(0, skip - rows.length);
-      // Bodies in slices, so a big group is never held twice over.
+      // Bodies in slices, so a big group is never held twice over; read from the database (one batch per
+      // segment), not from the writer's copy: an export reports what is stored.
       for (let i = 0; i < take.length; i += 2000) {
         for (const doc of await withBodies(db, take.slice(i, i + 2000), counts)) {
           const r = fromLogDoc(withoutHeaders ? { ...doc, request_headers: '', response_headers: '' } : doc);

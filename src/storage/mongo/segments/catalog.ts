@@ -64,6 +64,7 @@ export class SegmentCatalog {
   private readonly bloomCache = new Map<string, { traces: BloomFilter; metadata: BloomFilter } | null>();
   /** Decoded id filters, per entry object (a replaced entry decodes its own). */
   private readonly idFilters = new WeakMap<SegmentEntry, BloomFilter>();
+  private bloomsLoaded?: Promise<void>;
   private refreshedAt = -Infinity;
   private sealedRefreshedAt = -Infinity;
   private refreshing?: Promise<void>;
@@ -159,11 +160,19 @@ export class SegmentCatalog {
 
   /** Bloom filters of a sealed segment; null when none were stored (the segment must then be opened). */
   async bloomsOf(segmentId: string): Promise<{ traces: BloomFilter; metadata: BloomFilter } | null> {
+    // All at once the first time: on FerretDB/SQLite a read by _id parses the whole table anyway.
+    await (this.bloomsLoaded ??= this.loadAllBlooms().catch(() => {
+      this.bloomsLoaded = undefined; // tried again next time; meanwhile filters are read one by one
+    }));
     if (this.bloomCache.has(segmentId)) return this.bloomCache.get(segmentId)!;
     const doc = await this.blooms.findOne({ _id: segmentId });
-    const b = doc && { traces: new BloomFilter(new Uint8Array(doc.traces.buffer)), metadata: new BloomFilter(new Uint8Array(doc.metadata.buffer)) };
+    const b = doc && decodeBlooms(doc);
     this.bloomCache.set(segmentId, b);
     return b;
+  }
+
+  private async loadAllBlooms(): Promise<void> {
+    for (const doc of await this.blooms.find({}, { batchSize: 1_000_000 }).toArray()) this.bloomCache.set(doc._id, decodeBlooms(doc));
   }
 
   /** Publishes a sealed segment: Bloom filters, then its final entry, then the open entry goes. */
@@ -183,6 +192,11 @@ export class SegmentCatalog {
     this.removeLocal(entry);
   }
 }
+
+const decodeBlooms = (doc: SegmentBlooms) => ({
+  traces: new BloomFilter(new Uint8Array(doc.traces.buffer)),
+  metadata: new BloomFilter(new Uint8Array(doc.metadata.buffer)),
+});
 
 const maxOf = (e: SegmentEntry) => (e.sealed ? (e.created_max?.getTime() ?? -Infinity) : Infinity);
 

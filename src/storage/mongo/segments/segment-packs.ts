@@ -4,12 +4,15 @@ import type { ListDoc } from './segment-docs.js';
 
 /**
  * Packs: on the embedded database, a sealed segment's list documents are also kept as one document (a BSON
- * array in a Binary) under the segment's id. FerretDB pushes down only an exact `_id`, so reading the pack is
- * one indexed read and one decode in Node (a few ms for 1,000 rows), where a query on the list collection
- * decodes every document in Go (~100 ms for 1,000). The list collection stays the record (retention, abandoned
- * segments and MongoDB read it); a pack is written once when its segment is sealed, before the catalog says so.
+ * array in a Binary), alone in a collection of its own: FerretDB's SQLite backend answers even an exact-_id
+ * read by parsing every row of the table, so a shared collection of packs would cost what all packs weigh.
+ * Reading the pack is one read of a one-row table and one decode in Node (a few ms for 1,000 rows), where a
+ * query on the list collection decodes every document in Go (~100 ms for 1,000). The list collection stays the
+ * record (retention, abandoned segments and MongoDB read it); a pack is written when its segment is sealed,
+ * before the catalog says so.
  */
-export const PACKS = 'log_segment_packs';
+export const packCollection = (segmentId: string) => `logs_${segmentId}_pack`;
+const PACK_ID = 'pack';
 
 interface PackDoc {
   _id: string;
@@ -24,12 +27,15 @@ export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Pr
   const docs = rows ?? (await db.collection<ListDoc>(listCollection(segmentId)).find({}, { batchSize: 1_000_000 }).toArray());
   const bytes = BSON.serialize({ rows: docs }, { ignoreUndefined: true });
   if (bytes.length > MAX_PACK_BYTES) return false;
-  await db.collection<PackDoc>(PACKS).replaceOne({ _id: segmentId }, { rows: new Binary(bytes) }, { upsert: true });
+  await db.collection<PackDoc>(packCollection(segmentId)).replaceOne({ _id: PACK_ID }, { rows: new Binary(bytes) }, { upsert: true });
   return true;
 }
 
 export async function dropPack(db: Db, segmentId: string): Promise<void> {
-  await db.collection<PackDoc>(PACKS).deleteOne({ _id: segmentId });
+  await db
+    .collection(packCollection(segmentId))
+    .drop()
+    .catch(() => false);
 }
 
 /**
@@ -62,7 +68,7 @@ export class PackCache {
   }
 
   private async load(segmentId: string): Promise<ListDoc[] | null> {
-    const doc = await this.db.collection<PackDoc>(PACKS).findOne({ _id: segmentId });
+    const doc = await this.db.collection<PackDoc>(packCollection(segmentId)).findOne({ _id: PACK_ID });
     if (!doc) return null;
     return (BSON.deserialize(doc.rows.buffer) as { rows: ListDoc[] }).rows;
   }

@@ -75,10 +75,19 @@ export function matchesWhole(e: SegmentEntry, f: LogFilter): boolean {
 }
 
 /** Full logs for list documents, bodies fetched by exact _id (or in one read when most of the segment is wanted). */
-export async function withBodies(db: Db, rows: Located[], segmentCounts: Map<string, number>): Promise<LogDoc[]> {
+export async function withBodies(
+  db: Db,
+  rows: Located[],
+  segmentCounts: Map<string, number>,
+  localBodies: (segment: string) => Map<string, BodyDoc> | undefined = () => undefined,
+): Promise<LogDoc[]> {
   const bodies = new Map<string, BodyDoc>();
   const bySegment = new Map<string, string[]>();
-  for (const r of rows) (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc._id);
+  for (const r of rows) {
+    const local = localBodies(r.segment)?.get(r.doc._id);
+    if (local) bodies.set(r.doc._id, local);
+    else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc._id);
+  }
   for (const [segment, ids] of bySegment) {
     const col = db.collection<BodyDoc>(bodyCollection(segment));
     const total = segmentCounts.get(segment) ?? Infinity;

@@ -3,7 +3,7 @@ import { Binary, type Db, type IndexDescription, MongoBulkWriteError } from 'mon
 import { translateDriverError } from '../driver-errors.js';
 import type { LogDoc } from '../log-document.js';
 import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
-import { type ListDoc, splitLogDoc } from './segment-docs.js';
+import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
@@ -39,6 +39,8 @@ interface OpenSegment {
   rows: ListDoc[];
   /** Ids of `rows`, so a copy found already stored is counted once (e.g. a retry after a failed insert). */
   seen: Set<string>;
+  /** Body documents of `rows` (a few MB for a full segment), so the newest pages need no body lookups. */
+  bodies: Map<string, BodyDoc>;
 }
 
 /** Time-ordered segment ids: creation time in base 36 (fixed width) plus randomness. */
@@ -215,7 +217,7 @@ export class SegmentWriter {
   private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     if (docs.length === 0) return;
     const lists: ListDoc[] = [];
-    const bodies: object[] = [];
+    const bodies: BodyDoc[] = [];
     for (const d of docs) {
       const { list, body } = splitLogDoc(d);
       lists.push(list);
@@ -230,6 +232,7 @@ export class SegmentWriter {
       if (seg.seen.has(d._id)) return;
       seg.seen.add(d._id);
       seg.rows.push(d);
+      seg.bodies.set(d._id, bodies[i]!);
       seg.stats.add(d);
       if (!present.has(i)) stored.add(d._id);
     });
@@ -307,6 +310,7 @@ export class SegmentWriter {
       dirty: false,
       rows: [],
       seen: new Set(),
+      bodies: new Map(),
     };
     this.open.set(workspaceId, seg);
     this.mine.set(entry._id, seg);
@@ -340,10 +344,17 @@ export class SegmentWriter {
     return this.mine.get(segmentId)?.rows;
   }
 
+  /** The body documents of a segment open (or being sealed) in this process, by log id. */
+  localBodies(segmentId: string): Map<string, BodyDoc> | undefined {
+    return this.mine.get(segmentId)?.bodies;
+  }
+
   /** Retention removed a segment's documents older than `cutoff`: forget them here too. */
   forgetOlder(segmentId: string, cutoff: Date): void {
     const seg = this.mine.get(segmentId);
-    if (seg) seg.rows = seg.rows.filter((d) => d.created_at >= cutoff);
+    if (!seg) return;
+    for (const d of seg.rows) if (d.created_at < cutoff) seg.bodies.delete(d._id);
+    seg.rows = seg.rows.filter((d) => d.created_at >= cutoff);
   }
 
   /** Whether a segment is open in this process (its entry is exact here). */
