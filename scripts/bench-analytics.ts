@@ -10,6 +10,7 @@ import { createIndexBuildTracker, ensureServiceIndexes } from '../src/storage/mo
 import { createFeedbackRepository } from '../src/storage/mongo/feedback-repository.js';
 import { createLogRepository } from '../src/storage/mongo/log-repository.js';
 import { createRollupRepository } from '../src/storage/mongo/rollup-repository.js';
+import { isFerretDb } from '../src/storage/mongo/segments/segment-indexes.js';
 import { startDatabase } from './bench/harness.js';
 
 /**
@@ -70,7 +71,7 @@ async function main() {
   try {
     const mdb = client.db(`bench_analytics_${Date.now()}`);
     await ensureServiceIndexes(mdb, createIndexBuildTracker());
-    const rollups = createRollupRepository(mdb);
+    const rollups = createRollupRepository(mdb, { partitioned: await isFerretDb(mdb) });
     const feedback = createFeedbackRepository(mdb);
     const analytics = createAnalyticsService({ rollups, logs: withFeedbackScores(createLogRepository(mdb), feedback), feedback });
     const now = Date.now();

@@ -16,6 +16,7 @@ import { createAnalyticsService } from './domain/analytics/analytics-service.js'
 import { createRollupWriter } from './domain/analytics/rollup-writer.js';
 import { withRollups } from './domain/analytics/with-rollups.js';
 import { createRollupRepository } from './storage/mongo/rollup-repository.js';
+import { isFerretDb } from './storage/mongo/segments/segment-indexes.js';
 import { EXPORT_JOB, exportJob } from './jobs/export-job.js';
 import { createExportRepository } from './storage/mongo/export-repository.js';
 import { createGridFsBlobStore } from './storage/mongo/gridfs-blob-store.js';
@@ -98,7 +99,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const segmentedLogs = createLogRepository(database.db, { segmentDocs: config.LOG_SEGMENT_DOCS, segmentHours: config.LOG_SEGMENT_HOURS });
     // Every log read (lists, exports, traces, analytics fallbacks) sees its trace's weighted feedback.
     // Inserts are retried inside the request (idempotent by id) before a 503 is answered.
-    const rollups = storage(createRollupRepository(database.db));
+    const rollups = storage(createRollupRepository(database.db, { partitioned: await isFerretDb(database.db) }));
     // Inserts also feed the analytics rollups (new logs only, once per batch).
     const logRepository = withFeedbackScores(
       withRollups(withInsertRetry(storage(segmentedLogs), { available: database.available }), createRollupWriter(rollups)),

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { Histogram } from '../../domain/analytics/latency-histogram.js';
 import { type Cell, LEVELS, parseComboKey, parseUserKey, type RollupStore, type Stats, type UserCell } from '../../domain/analytics/rollup-model.js';
@@ -32,6 +33,12 @@ interface RollupDoc {
 }
 
 type Part = 'c' | 'l' | 'u';
+/** Where a cell document belongs: its workspace, level and start time. */
+interface Loc {
+  ws: string;
+  level: number;
+  start: number;
+}
 const docStart = (t: number, span: number) => t - (t % span);
 /** Level 0 keeps each part in its own document; finer levels keep them together. */
 const docId = (ws: string, level: number, start: number, part: Part) => (level === 0 ? `${ws}|0|${start}|${part}` : `${ws}|${level}|${start}`);
@@ -49,38 +56,76 @@ const fromStatsDoc = (d: StatsDoc): Stats => ({
   latN: d.ln ?? 0,
 });
 
-export function createRollupRepository(db: Db): RollupStore {
+export interface RollupRepositoryOptions {
+  /**
+   * Spread documents over small collections (day documents by workspace and month, hour documents by workspace
+   * and day). For FerretDB's SQLite backend, which answers even an exact-_id read or upsert by parsing every
+   * row of the table: in one collection each upsert cost what a month of rollups weighs (measured ~4-10 s per
+   * 1,000-log flush at 20,000-60,000 logs over 30 days). MongoDB reads by _id through its index: one collection.
+   */
+  partitioned?: boolean;
+}
+
+export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {}): RollupStore {
   const col: Collection<RollupDoc> = db.collection(COLLECTIONS.analyticsRollups);
   const knownWorkspaces = new Set<string>();
+  const wsKeys = new Map<string, string>();
 
-  async function fetch(ids: string[]): Promise<Map<string, RollupDoc>> {
-    const docs = await Promise.all(ids.map((id) => col.findOne({ _id: id })));
-    return new Map(docs.filter((d): d is RollupDoc => d !== null).map((d) => [d._id, d]));
+  /** The collection that holds a rollup document (the workspaces document: undefined location). */
+  function collectionOf(loc: Loc | undefined): Collection<RollupDoc> {
+    if (!opts.partitioned || !loc) return col;
+    const { ws, level, start } = loc;
+    let key = wsKeys.get(ws);
+    if (key === undefined) wsKeys.set(ws, (key = hash('sha256', ws, 'hex').slice(0, 16)));
+    const day = new Date(start).toISOString();
+    const bucket = level === 0 ? day.slice(0, 7).replace('-', '') : day.slice(0, 10).replaceAll('-', '');
+    return db.collection(`${COLLECTIONS.analyticsRollups}_${level}_${key}_${bucket}`);
+  }
+
+  /** Document ids grouped by the collection that holds them. */
+  function byCollection(docs: Iterable<[string, Loc | undefined]>): Map<Collection<RollupDoc>, string[]> {
+    const groups = new Map<string, { c: Collection<RollupDoc>; ids: string[] }>();
+    for (const [id, loc] of docs) {
+      const c = collectionOf(loc);
+      const g = groups.get(c.collectionName);
+      if (g) g.ids.push(id);
+      else groups.set(c.collectionName, { c, ids: [id] });
+    }
+    return new Map([...groups.values()].map((g) => [g.c, g.ids]));
+  }
+
+  /** One read per collection: a scan of a small table on FerretDB, an _id index range on MongoDB. */
+  async function fetch(docs: Map<string, Loc>): Promise<Map<string, RollupDoc>> {
+    const found = await Promise.all(
+      [...byCollection(docs)].map(([c, list]) => (list.length === 1 ? c.find({ _id: list[0]! }) : c.find({ _id: { $in: list } })).toArray()),
+    );
+    return new Map(found.flat().map((d) => [d._id, d]));
   }
 
   return {
     async apply(delta) {
-      const updates = new Map<string, { $inc: Record<string, number>; $set: Record<string, unknown> }>();
-      const update = (id: string) => {
+      const updates = new Map<string, { loc?: Loc; $inc: Record<string, number>; $set: Record<string, unknown> }>();
+      const update = (id: string, loc?: Loc) => {
         let u = updates.get(id);
-        if (!u) updates.set(id, (u = { $inc: {}, $set: {} }));
+        if (!u) updates.set(id, (u = { loc, $inc: {}, $set: {} }));
         return u;
       };
       for (const cell of delta.cells.values()) {
         const lv = LEVELS[cell.level]!;
         const start = docStart(cell.t, lv.spanMs);
         const idx = (cell.t - start) / lv.unitMs;
-        const inc = update(docId(cell.workspaceId, cell.level, start, 'c')).$inc;
+        const loc = { ws: cell.workspaceId, level: cell.level, start };
+        const inc = update(docId(cell.workspaceId, cell.level, start, 'c'), loc).$inc;
         for (const [f, v] of Object.entries(toStatsDoc(cell.stats))) if (v) inc[`c.${idx}.${cell.combo}.${f}`] = v;
         if (cell.hist.size) {
-          const hinc = update(docId(cell.workspaceId, cell.level, start, 'l')).$inc;
+          const hinc = update(docId(cell.workspaceId, cell.level, start, 'l'), loc).$inc;
           for (const [b, n] of cell.hist) hinc[`l.${idx}.${cell.combo}.${b}`] = n;
         }
       }
       for (const u of delta.users.values()) {
         const lv = LEVELS[u.level]!;
         const start = docStart(u.t, lv.spanMs);
-        const inc = update(docId(u.workspaceId, u.level, start, 'u')).$inc;
+        const inc = update(docId(u.workspaceId, u.level, start, 'u'), { ws: u.workspaceId, level: u.level, start }).$inc;
         inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.n`] = u.n;
         if (u.cost) inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.c`] = u.cost;
       }
@@ -89,11 +134,12 @@ export function createRollupRepository(db: Db): RollupStore {
         const set = update(WORKSPACES_ID).$set;
         for (const w of fresh) set[`w.${encodeURIComponent(w).replace(/\./g, '%2E')}`] = true;
       }
-      // One bulk command, applied in order by the server: parallel single upserts make FerretDB's SQLite
-      // backend fail with SQLITE_BUSY, and one round trip is cheaper on every server anyway.
-      if (updates.size) {
-        await col.bulkWrite(
-          [...updates].map(([id, u]) => {
+      // One bulk command per collection, applied in order by the server, one collection after another:
+      // parallel upserts make FerretDB's SQLite backend fail with SQLITE_BUSY.
+      for (const [c, ids] of byCollection([...updates].map(([id, u]) => [id, u.loc]))) {
+        await c.bulkWrite(
+          ids.map((id) => {
+            const u = updates.get(id)!;
             const op: Record<string, unknown> = {};
             if (Object.keys(u.$inc).length) op.$inc = u.$inc;
             if (Object.keys(u.$set).length) op.$set = u.$set;
@@ -114,7 +160,7 @@ export function createRollupRepository(db: Db): RollupStore {
           for (const part of partsHere) wanted.push({ id: docId(ws, r.level, start, part), level: r.level, start, from: r.from, to: r.to, part });
         }
       }
-      const docs = await fetch([...new Set(wanted.map((w) => w.id))]);
+      const docs = await fetch(new Map(wanted.map((w) => [w.id, { ws, level: w.level, start: w.start }])));
       const cells: Cell[] = [];
       const users: UserCell[] = [];
       // Cells are keyed by level, start and combo so histograms (level 0: another document) join their stats.
