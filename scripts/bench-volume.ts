@@ -9,6 +9,8 @@
  * (~1% of logs), `trace(traceId)` of a 10-span trace, GET /v1/logs/{id}, creating an export draft (its count),
  * and an export of every log, sampling the RSS of the server and database processes. One line per size:
  *   volume: <n> logs, first page P ms, filtered page F ms, trace T ms, by id I ms, count C ms, export R rows/s, peak RSS M MB
+ * and, at the full size, Portkey's analytics endpoints (median of three):
+ *   analytics: 30d graph X ms, 30d groups Y ms, 24h graph Z ms
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
@@ -166,6 +168,18 @@ async function measure(n: number): Promise<string> {
   return `volume: ${n} logs, first page ${r(first)} ms, filtered page ${r(filtered)} ms, trace ${r(trace)} ms, by id ${r(byId)} ms, count ${r(count)} ms, export ${r(rate / seconds)} rows/s, peak RSS ${r(peak)} MB (server CPU ${cpu.toFixed(1)} s for these reads)`;
 }
 
+/** Portkey's analytics endpoints over the seeded range, as the SDK calls them (REST). */
+async function measureAnalytics(): Promise<string> {
+  const now = Date.now();
+  const range = (ms: number) =>
+    new URLSearchParams({ time_of_generation_min: new Date(now - ms).toISOString(), time_of_generation_max: new Date(now).toISOString() });
+  const graph30 = await median(() => api('GET', `/v1/analytics/graphs/cost?${range(SPAN_MS)}`));
+  const groups30 = await median(() => api('GET', `/v1/analytics/groups/ai-models?${range(SPAN_MS)}`));
+  const graph24 = await median(() => api('GET', `/v1/analytics/graphs/cost?${range(86_400_000)}`));
+  const r = (x: number) => Math.round(x);
+  return `analytics: 30d graph ${r(graph30)} ms, 30d groups ${r(groups30)} ms, 24h graph ${r(graph24)} ms`;
+}
+
 try {
   let seeded = 0;
   for (const n of CHECKPOINTS) {
@@ -179,6 +193,7 @@ try {
     seeded = n;
     console.log(await measure(n));
   }
+  console.log(await measureAnalytics());
 } finally {
   clearInterval(sampler);
   await client.close();
