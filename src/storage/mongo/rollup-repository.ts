@@ -33,6 +33,14 @@ interface RollupDoc {
 }
 
 type Part = 'c' | 'l' | 'u';
+/** The location a cell document id encodes (see docId; the workspace may itself contain `|`). */
+function locOf(id: string): Loc | undefined {
+  const p = id.split('|');
+  if (p.length >= 4 && p.at(-3) === '0' && ['c', 'l', 'u'].includes(p.at(-1)!)) return { ws: p.slice(0, -3).join('|'), level: 0, start: Number(p.at(-2)) };
+  if (p.length >= 3 && /^[1-9]$/.test(p.at(-2)!)) return { ws: p.slice(0, -2).join('|'), level: Number(p.at(-2)), start: Number(p.at(-1)) };
+  return undefined;
+}
+
 /** Where a cell document belongs: its workspace, level and start time. */
 interface Loc {
   ws: string;
@@ -94,6 +102,31 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
     return new Map([...groups.values()].map((g) => [g.c, g.ids]));
   }
 
+  /**
+   * Cell documents written to the single collection by an earlier version are moved to their partition once
+   * (every call waits for it; a failure is retried on the next call).
+   */
+  let moved: Promise<void> | undefined;
+  const ready = () => {
+    if (!opts.partitioned) return Promise.resolve();
+    moved ??= moveUnpartitioned().catch((err) => {
+      moved = undefined;
+      throw err;
+    });
+    return moved;
+  };
+  async function moveUnpartitioned(): Promise<void> {
+    const old = await col.find({ _id: { $ne: WORKSPACES_ID } }, { batchSize: 100_000 }).toArray();
+    for (const d of old) {
+      const loc = locOf(d._id);
+      if (!loc) continue;
+      const { _id, ...fields } = d;
+      // Idempotent: a move interrupted between the two writes is redone from the old copy.
+      await collectionOf(loc).replaceOne({ _id }, fields, { upsert: true });
+      await col.deleteOne({ _id });
+    }
+  }
+
   /** One read per collection: a scan of a small table on FerretDB, an _id index range on MongoDB. */
   async function fetch(docs: Map<string, Loc>): Promise<Map<string, RollupDoc>> {
     const found = await Promise.all(
@@ -104,6 +137,7 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
 
   return {
     async apply(delta) {
+      await ready();
       const updates = new Map<string, { loc?: Loc; $inc: Record<string, number>; $set: Record<string, unknown> }>();
       const update = (id: string, loc?: Loc) => {
         let u = updates.get(id);
@@ -152,6 +186,7 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
     },
 
     async readCells(ws, reads, parts) {
+      await ready();
       const wanted: { id: string; level: number; start: number; from: number; to: number; part: Part }[] = [];
       for (const r of reads) {
         const lv = LEVELS[r.level]!;
