@@ -4,7 +4,7 @@ import type { Client } from 'graphql-ws';
 import type { AppRouter } from '../../src/transports/trpc/router.js';
 import { chatLog } from '../logs/fixtures.js';
 import { gql } from './graphql.js';
-import { minutesAfter, type Spec, specLog as buildSpecLog } from './log-scenario.js';
+import { minutesAfter, type Spec, specLog as buildSpecLog, TEN_LOGS } from './log-scenario.js';
 
 export type { Spec };
 import { ROOT_KEY } from './server.js';
@@ -14,44 +14,7 @@ import { ROOT_KEY } from './server.js';
 export const T0 = Date.parse('2025-05-01T08:00:00.000Z');
 export const at = minutesAfter(T0);
 
-const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
-/** Ten logs; g, h and i share one created_at so the id tie-break is exercised (and a page boundary falls inside it). */
-export const SPECS: Record<string, Spec> = {
-  a: {
-    at: 0,
-    model: 'gpt-4o',
-    provider: 'openai',
-    status: 200,
-    cost: 0.75,
-    usage: [1000, 500],
-    meta: { env: 'prod', team: 'search', trace_id: 'tr-typed-1', prompt_slug: 'greet' },
-  },
-  b: {
-    at: 10,
-    model: 'gpt-4o-mini',
-    provider: 'openai',
-    status: 200,
-    cost: 0.05,
-    usage: [200, 100],
-    meta: { env: 'prod', team: 'ads', trace_id: 'tr-typed-1' },
-  },
-  c: {
-    at: 20,
-    model: 'claude-3-5-sonnet',
-    provider: 'anthropic',
-    status: 200,
-    cost: 2.5,
-    usage: [3000, 1000],
-    meta: { env: 'dev', team: 'search', prompt_slug: 'summarise' },
-  },
-  d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', team: 'search' } },
-  e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
-  f: { at: 50, model: 'gpt-4o', provider: 'azure-openai', status: 200, cost: 1, usage: [500, 500], meta: { env: 'dev', prompt_slug: 'greet' } },
-  g: tie,
-  h: tie,
-  i: tie,
-  j: { at: 70, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
-};
+export const SPECS = TEN_LOGS;
 export const NAMES = Object.keys(SPECS);
 
 export const specLog = (s: Spec) => buildSpecLog(s, at);

@@ -3,7 +3,7 @@ import { type LogFilter, type LogFilterInput, parseLogFilter } from '../../src/d
 import { fromGenerationsFilter } from '../../src/domain/logs/portkey-filter.js';
 import type { LogRepository } from '../../src/domain/logs/log-model.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
-import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
+import { minutesAfter, type Spec, specLog, TEN_LOGS } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ingest } from './fixtures.js';
 import { withFeedbackScores } from '../../src/domain/feedback/with-feedback-scores.js';
@@ -15,52 +15,7 @@ const OTHER = 'ws-other';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const at = minutesAfter(T0);
 
-const tie: Spec = { at: 60, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.1, usage: [100, 50], meta: { env: 'prod', batch: 'tie' } };
-/** Ten logs in WS; g, h and i share one created_at so the id tie-break is exercised. */
-const SPECS: Record<string, Spec> = {
-  a: {
-    at: 0,
-    model: 'gpt-4o',
-    provider: 'openai',
-    status: 200,
-    cost: 0.75,
-    usage: [1000, 500],
-    meta: { env: 'prod', team: 'search', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' },
-  },
-  b: {
-    at: 10,
-    model: 'gpt-4o-mini',
-    provider: 'openai',
-    status: 200,
-    cost: 0.05,
-    usage: [200, 100],
-    meta: { env: 'prod', team: 'ads', trace_id: 'tr-1', span_id: 'sp-2' },
-  },
-  c: {
-    at: 20,
-    model: 'claude-3-5-sonnet',
-    provider: 'anthropic',
-    status: 200,
-    cost: 2.5,
-    usage: [3000, 1000],
-    meta: { env: 'dev', team: 'search', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' },
-  },
-  d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', team: 'search', virtual_key: 'vk-openai' } },
-  e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
-  f: {
-    at: 50,
-    model: 'gpt-4o',
-    provider: 'azure-openai',
-    status: 200,
-    cost: 1,
-    usage: [500, 500],
-    meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' },
-  },
-  g: tie,
-  h: tie,
-  i: tie,
-  j: { at: 70, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
-};
+const SPECS = TEN_LOGS;
 /** The same shape as `a`, in another workspace: must never leak into WS results. */
 const X: Spec = { ...SPECS.a!, at: 5 };
 

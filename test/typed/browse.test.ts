@@ -87,15 +87,22 @@ describe('GraphQL and tRPC: browsing reads', () => {
   it('traces(...) lists each trace once at its newest root, with sums over every span', async () => {
     const d = await gqlOk(s.url, TRACES, { ws: WS, first: 10 });
     const nodes = d.traces.edges.map((e: any) => e.node);
-    expect(nodes.map((n: any) => n.traceId)).toEqual(['tr-agent', 'tr-typed-1']);
+    expect(nodes.map((n: any) => n.traceId)).toEqual(['tr-agent', 'tr-2', 'tr-1']);
     expect(nodes[0]).toMatchObject({ rootSpanName: 'agent-run', startedAt: at(100), spanCount: 3, errorCount: 1 });
-    expect(nodes[1]).toMatchObject({ spanCount: 2, errorCount: 0, totalTokens: 1800, rootLogId: named.idOf.get('b') });
-    expect(nodes[1].cost).toBeCloseTo(0.8);
-    // Paging: one per page, the same two traces.
-    const p1 = (await gqlOk(s.url, TRACES, { ws: WS, first: 1 })).traces;
-    expect(p1.pageInfo.hasNextPage).toBe(true);
-    const p2 = (await gqlOk(s.url, TRACES, { ws: WS, first: 1, after: p1.pageInfo.endCursor })).traces;
-    expect([...p1.edges, ...p2.edges].map((e: any) => e.node.traceId)).toEqual(['tr-agent', 'tr-typed-1']);
+    expect(nodes[1]).toMatchObject({ spanCount: 1, errorCount: 0, totalTokens: 4000, rootLogId: named.idOf.get('c') });
+    expect(nodes[2]).toMatchObject({ spanCount: 2, errorCount: 0, totalTokens: 1800, rootLogId: named.idOf.get('b') });
+    expect(nodes[2].cost).toBeCloseTo(0.8);
+    // Paging: one per page, the same three traces.
+    const pages: any[] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 4; i++) {
+      const p = (await gqlOk(s.url, TRACES, { ws: WS, first: 1, ...(after && { after }) })).traces;
+      if (i < 2) expect(p.pageInfo.hasNextPage).toBe(true);
+      pages.push(...p.edges);
+      after = p.pageInfo.endCursor;
+      if (!after) break;
+    }
+    expect(pages.map((e: any) => e.node.traceId)).toEqual(['tr-agent', 'tr-2', 'tr-1']);
     const viaTrpc = await trpc(s.url).traces.list.query({ workspaceId: WS, filter: { from: at(90) } });
     expect(viaTrpc.items.map((t) => [t.traceId, t.spanCount])).toEqual([['tr-agent', 3]]);
   });

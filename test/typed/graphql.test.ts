@@ -45,8 +45,8 @@ describe('GraphQL: logs and traces', () => {
     expect(log).toMatchObject({
       id,
       workspaceId: WS,
-      traceId: 'tr-typed-1',
-      spanId: null,
+      traceId: 'tr-1',
+      spanId: 'sp-1',
       parentSpanId: null,
       spanName: null,
       createdAt: at(0),
@@ -92,7 +92,7 @@ describe('GraphQL: logs and traces', () => {
     ['minTokens', { minTokens: 1000 }, (x) => (x.usage ? x.usage[0] + x.usage[1] >= 1000 : false)],
     ['token range', { minTokens: 100, maxTokens: 300 }, (x) => (x.usage ? x.usage[0] + x.usage[1] <= 300 : false)],
     ['from/to inclusive', { from: at(20), to: at(50) }, (x) => x.at >= 20 && x.at <= 50],
-    ['traceId', { traceId: 'tr-typed-1' }, (x) => x.meta?.trace_id === 'tr-typed-1'],
+    ['traceId', { traceId: 'tr-1' }, (x) => x.meta?.trace_id === 'tr-1'],
     ['promptSlug', { promptSlug: 'greet' }, (x) => x.meta?.prompt_slug === 'greet'],
     ['combined', { provider: 'openai', isSuccess: true, maxCost: 0.5 }, (x) => x.provider === 'openai' && x.status < 300 && x.cost <= 0.5],
   ])('logs(filter: %s) returns exactly the matching logs, newest first', async (_name, filter, pred) => {
