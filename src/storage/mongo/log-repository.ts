@@ -132,8 +132,13 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     return { rows, segs };
   }
 
-  /** A log from one segment's list and body documents, by exact _id. */
+  /** A log from one segment's list and body documents, by exact _id (from memory for a segment open here). */
   async function readOne(segmentId: string, id: string): Promise<LogRecord | undefined> {
+    const rows = writer.localRows(segmentId);
+    if (rows) {
+      const list = rows.find((d) => d._id === id);
+      return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
+    }
     const [list, body] = await Promise.all([
       db.collection<ListDoc>(listCollection(segmentId)).findOne({ _id: id }),
       db.collection<BodyDoc>(bodyCollection(segmentId)).findOne({ _id: id }),
