@@ -11,7 +11,7 @@ import {
   startExport,
   waitForStatus,
 } from '../helpers/exports.js';
-import { minutesAfter, type Spec, specLog } from '../helpers/log-scenario.js';
+import { minutesAfter, type Spec, specLog, TEN_LOGS } from '../helpers/log-scenario.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatResponse } from '../logs/fixtures.js';
 
@@ -19,39 +19,13 @@ const WS = 'ws-content';
 const T0 = Date.parse('2025-03-01T08:00:00.000Z');
 const at = minutesAfter(T0);
 
-/** Seven logs, one per ten minutes, so newest-first order is g, f, e, ... a. */
+/**
+ * Seven logs, one per ten minutes, so newest-first order is g, f, e, ... a: the shared ten-log scenario without
+ * its three logs of one instant (its j becomes g, at minute 60).
+ */
 const SPECS: Record<string, Spec> = {
-  a: {
-    at: 0,
-    model: 'gpt-4o',
-    provider: 'openai',
-    status: 200,
-    cost: 0.75,
-    usage: [1000, 500],
-    meta: { env: 'prod', trace_id: 'tr-1', span_id: 'sp-1', prompt_slug: 'greet', config: 'cfg-1', virtual_key: 'vk-openai' },
-  },
-  b: { at: 10, model: 'gpt-4o-mini', provider: 'openai', status: 200, cost: 0.05, usage: [200, 100], meta: { env: 'prod', trace_id: 'tr-1', span_id: 'sp-2' } },
-  c: {
-    at: 20,
-    model: 'claude-3-5-sonnet',
-    provider: 'anthropic',
-    status: 200,
-    cost: 2.5,
-    usage: [3000, 1000],
-    meta: { env: 'dev', trace_id: 'tr-2', prompt_slug: 'summarise', config: 'cfg-2', virtual_key: 'vk-anthropic' },
-  },
-  d: { at: 30, model: 'gpt-4o', provider: 'openai', status: 429, cost: 0, meta: { env: 'prod', virtual_key: 'vk-openai' } },
-  e: { at: 40, model: 'claude-3-haiku', provider: 'anthropic', status: 500, cost: 0, meta: { env: 'staging' } },
-  f: {
-    at: 50,
-    model: 'gpt-4o',
-    provider: 'azure-openai',
-    status: 200,
-    cost: 1,
-    usage: [500, 500],
-    meta: { env: 'dev', prompt_slug: 'greet', config: 'cfg-1' },
-  },
-  g: { at: 60, model: 'mistral-large', provider: 'mistral-ai', status: 400, cost: 0, meta: { env: 'prod', 'user.id': 'u-7' } },
+  ...Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n) => [n, TEN_LOGS[n]!])),
+  g: { ...TEN_LOGS.j!, at: 60 },
 };
 
 const toLog = (s: Spec) => specLog(s, at);
