@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { seedLogs } from '../helpers/exports.js';
+import { COMMON_FIELDS, seedLogs } from '../helpers/exports.js';
 import { gql } from '../helpers/graphql.js';
 import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
@@ -17,21 +17,8 @@ import { CHROMIUM, CHROMIUM_FLAGS, ensureWebBuild } from './web-build.js';
 const WS = 'ws-web';
 const TRACE_ID = 'trace-web-checkout';
 const ARTIFACTS = join(REPO_ROOT, 'test', 'artifacts');
-const DEFAULT_FIELDS = [
-  'id',
-  'trace_id',
-  'created_at',
-  'request',
-  'response',
-  'ai_provider',
-  'ai_model',
-  'request_tokens',
-  'response_tokens',
-  'total_tokens',
-  'cost',
-  'response_time',
-  'status_code',
-];
+/** What the export form preselects: the seed's example selection. */
+const DEFAULT_FIELDS = COMMON_FIELDS;
 
 interface Spec {
   model: string;
