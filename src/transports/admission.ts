@@ -1,4 +1,6 @@
+import { resolveWorkspace } from '../domain/auth/actor.js';
 import { DomainError } from '../domain/errors.js';
+import type { AuthedContext } from './http.js';
 
 /**
  * Back-pressure for ingestion: beyond `limit` concurrent requests, new ones are refused with 429 and a
@@ -76,4 +78,13 @@ export function createIngestAdmission(opts: { limit: number; perWorkspace?: numb
 export async function admitIngest<B, T>(admission: IngestAdmission, tenant: string, receive: () => Promise<B>, process: (body: B) => Promise<T>): Promise<T> {
   const body = await admission.receiving.run(tenant, receive);
   return admission.processing.run(tenant, () => process(body));
+}
+
+/** The workspace an ingest request writes to, for admission fairness (the domain re-checks it). */
+export function ingestWorkspace(ctx: Pick<AuthedContext, 'actor' | 'workspaceId'>): string {
+  try {
+    return resolveWorkspace(ctx.actor, ctx.workspaceId);
+  } catch {
+    return ctx.actor.workspaceId ?? ''; // refused by the domain later, with its own error
+  }
 }

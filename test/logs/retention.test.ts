@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { poll } from '../helpers/typed.js';
 import { chatLog, countLogs, getLog, ingest } from './fixtures.js';
 
 const DAY = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return check();
-}
 
 describe('retention with RETENTION_DAYS=30', () => {
   let s: TestServer;
@@ -42,8 +34,13 @@ describe('retention with RETENTION_DAYS=30', () => {
     expect(await countLogs(s, { _id: { $in: recent } })).toBe(3);
 
     await s.app.scheduler.agenda.now('logs.retention');
-    const gone = await waitFor(async () => (await countLogs(s, { _id: { $in: old } })) === 0);
-    expect(gone).toBe(true);
+    await poll(
+      'the retention run to delete the old logs',
+      () => countLogs(s, { _id: { $in: old } }),
+      (n) => n === 0,
+      15_000,
+      250,
+    );
 
     for (const id of old) expect((await getLog(s, id)).status).toBe(404);
     expect(await countLogs(s, { _id: { $in: recent } })).toBe(3);

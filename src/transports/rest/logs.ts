@@ -1,20 +1,10 @@
-import { resolveWorkspace } from '../../domain/auth/actor.js';
-import { admitIngest } from '../admission.js';
-import type { AuthedContext, Route } from '../http.js';
+import { admitIngest, ingestWorkspace } from '../admission.js';
+import type { Route } from '../http.js';
 import { sendJson } from '../http.js';
 import { readJson } from '../http-body.js';
 import { indexedObjectAsArray } from './batch-body.js';
 import type { RestDeps } from './deps.js';
 import { presentLog } from './log-presenter.js';
-
-/** The workspace an ingest request writes to, for admission fairness (the domain re-checks it). */
-export function ingestWorkspace(ctx: Pick<AuthedContext, 'actor' | 'workspaceId'>): string {
-  try {
-    return resolveWorkspace(ctx.actor, ctx.workspaceId);
-  } catch {
-    return ctx.actor.workspaceId ?? ''; // refused by the domain later, with its own error
-  }
-}
 
 export function logRoutes({ services, limits, ingest }: RestDeps): Route[] {
   return [
