@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { COMMON_FIELDS, seedLogs } from '../helpers/exports.js';
+import { COMMON_FIELDS, parseJsonl, seedLogs } from '../helpers/exports.js';
 import { gql } from '../helpers/graphql.js';
 import { ROOT_KEY, startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, openAiChatRequest, openAiChatResponse } from '../logs/fixtures.js';
@@ -224,9 +224,9 @@ describe('web app in Chromium', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
     const text = readFileSync((await download.path())!, 'utf8');
-    const lines = text.split('\n').filter((l) => l !== '');
-    expect(lines).toHaveLength(TOTAL);
-    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(DEFAULT_FIELDS);
+    const rows = parseJsonl(text);
+    expect(rows).toHaveLength(TOTAL);
+    expect(Object.keys(rows[0])).toEqual(DEFAULT_FIELDS);
   });
 
   it('starts a stopped export again', async () => {
