@@ -51,7 +51,11 @@ function databasePids(): number[] {
 
 buildServer();
 const db = await startDatabase();
-const server = await startServer(db.uri, { JOBS_POLL_INTERVAL_MS: '200' });
+// LOG_SEGMENT_DOCS passes through: e.g. 100 gives 100,000 logs the 1,000 segments of a million-log store.
+const server = await startServer(db.uri, {
+  JOBS_POLL_INTERVAL_MS: '200',
+  ...(process.env.LOG_SEGMENT_DOCS && { LOG_SEGMENT_DOCS: process.env.LOG_SEGMENT_DOCS }),
+});
 const client = await new MongoClient(db.uri).connect();
 const watched = [server.pid, ...databasePids()];
 let peak = 0;
