@@ -77,13 +77,18 @@ export async function isFerretDb(db: Db): Promise<boolean> {
   return 'ferretdbVersion' in info;
 }
 
+/** Above this size an open segment's rows and bodies are not kept in memory (they would take ~3 KB per log). */
+const MAX_KEPT_OPEN_ROWS = 20_000;
+
 export async function segmentLayout(db: Db, opts: SegmentLayoutOptions): Promise<SegmentLayout> {
   const ferret = await isFerretDb(db);
+  const maxDocs = opts.segmentDocs ?? (ferret ? 1000 : 1_000_000);
   return {
-    maxDocs: opts.segmentDocs ?? (ferret ? 1000 : 1_000_000),
+    maxDocs,
     maxAgeMs: (opts.segmentHours ?? 24) * 3_600_000,
     bloomMaxBytes: ferret ? 64 * 1024 : 1024 * 1024,
     indexes: ferret ? [] : SEGMENT_INDEXES,
     pack: ferret,
+    keepOpenRows: ferret && maxDocs <= MAX_KEPT_OPEN_ROWS,
   };
 }

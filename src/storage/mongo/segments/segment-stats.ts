@@ -15,13 +15,16 @@ export class SegmentStats {
   readonly statuses = new Set<number>();
   readonly traces: BloomFilter;
   readonly metadata: BloomFilter;
-  /** Log ids, so a lookup by id opens only the segment that holds it (one false candidate in ~5,000). */
-  readonly ids: BloomFilter;
+  /**
+   * Log ids, so a lookup by id opens only the segment that holds it (one false candidate in ~5,000); kept on
+   * the embedded database only (MongoDB reads log_ids through its index, and its segments are large).
+   */
+  readonly ids?: BloomFilter;
 
-  constructor(maxDocs: number, bloomMaxBytes: number, from?: SegmentEntry) {
+  constructor(maxDocs: number, bloomMaxBytes: number, from?: SegmentEntry, withIds = false) {
     this.traces = BloomFilter.sizedFor(maxDocs, bloomMaxBytes);
     this.metadata = BloomFilter.sizedFor(maxDocs * PAIRS_PER_LOG, bloomMaxBytes);
-    this.ids = BloomFilter.sizedFor(maxDocs, bloomMaxBytes, 20);
+    if (withIds) this.ids = BloomFilter.sizedFor(maxDocs, bloomMaxBytes, 20);
     if (from) {
       this.count = from.count;
       this.min = from.created_min;
@@ -34,7 +37,7 @@ export class SegmentStats {
 
   add(d: ListDoc): void {
     this.count++;
-    this.ids.add(d._id);
+    this.ids?.add(d._id);
     if (!this.min || d.created_at < this.min) this.min = d.created_at;
     if (!this.max || d.created_at > this.max) this.max = d.created_at;
     if (d.model !== undefined) this.models.add(d.model);

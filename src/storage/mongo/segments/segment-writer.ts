@@ -20,8 +20,13 @@ export interface SegmentLayout {
   bloomMaxBytes: number;
   /** Secondary indexes of list collections; none on FerretDB, which never reads through them. */
   indexes: IndexDescription[];
-  /** Pack sealed segments' list documents into one document each (on FerretDB; see segment-packs.ts). */
+  /**
+   * On FerretDB: pack sealed segments' list documents into one document each (see segment-packs.ts) and keep
+   * Bloom filters of their log ids in the catalog.
+   */
   pack: boolean;
+  /** Keep each open segment's list documents and bodies in memory for reads (small embedded segments only). */
+  keepOpenRows: boolean;
 }
 
 interface OpenSegment {
@@ -35,13 +40,16 @@ interface OpenSegment {
   flush: Promise<void>;
   dirty: boolean;
   sealing?: Promise<void>;
-  /** The segment's list documents, as stored: reads in this process need not scan its collection. */
-  rows: ListDoc[];
-  /** Ids of `rows`, so a copy found already stored is counted once (e.g. a retry after a failed insert). */
-  seen: Set<string>;
-  /** Body documents of `rows` (a few MB for a full segment), so the newest pages need no body lookups. */
-  bodies: Map<string, BodyDoc>;
+  /**
+   * The segment's list documents, as stored, with their ids and bodies (a few MB for a full embedded segment):
+   * reads in this process need not scan its collections, and a copy found already stored is counted once (a
+   * retry after a failed insert). Only when the layout keeps open rows.
+   */
+  kept?: { rows: ListDoc[]; seen: Set<string>; bodies: Map<string, BodyDoc> };
 }
+
+/** The id filter a sealed entry carries, when the layout keeps one. */
+const idsOf = (stats: SegmentStats) => (stats.ids ? new Binary(stats.ids.bits) : undefined);
 
 /** Time-ordered segment ids: creation time in base 36 (fixed width) plus randomness. */
 export function newSegmentId(now = Date.now()): string {
@@ -228,11 +236,15 @@ export class SegmentWriter {
     const present = await insertKeepingFirst(this.db, listCollection(segmentId), lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
     // failed (a lost acknowledgement, a crash) is counted now.
+    // Without kept rows, a copy already present is taken as counted.
+    const kept = seg.kept;
     lists.forEach((d, i) => {
-      if (seg.seen.has(d._id)) return;
-      seg.seen.add(d._id);
-      seg.rows.push(d);
-      seg.bodies.set(d._id, bodies[i]!);
+      if (kept ? kept.seen.has(d._id) : present.has(i)) return;
+      if (kept) {
+        kept.seen.add(d._id);
+        kept.rows.push(d);
+        kept.bodies.set(d._id, bodies[i]!);
+      }
       seg.stats.add(d);
       if (!present.has(i)) stored.add(d._id);
     });
@@ -302,15 +314,13 @@ export class SegmentWriter {
     this.catalog.putLocal(entry);
     const seg: OpenSegment = {
       entry,
-      stats: new SegmentStats(this.layout.maxDocs, this.layout.bloomMaxBytes),
+      stats: new SegmentStats(this.layout.maxDocs, this.layout.bloomMaxBytes, undefined, this.layout.pack),
       reserved: 0,
       inflight: 0,
       lastWrite: Date.now(),
       flush: Promise.resolve(),
       dirty: false,
-      rows: [],
-      seen: new Set(),
-      bodies: new Map(),
+      kept: this.layout.keepOpenRows ? { rows: [], seen: new Set(), bodies: new Map() } : undefined,
     };
     this.open.set(workspaceId, seg);
     this.mine.set(entry._id, seg);
@@ -323,7 +333,7 @@ export class SegmentWriter {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
       const packed = this.layout.pack && (await writePack(this.db, seg.entry._id));
-      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, ids: new Binary(seg.stats.ids.bits), updated_at: new Date() };
+      seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, ids: idsOf(seg.stats), updated_at: new Date() };
       try {
         await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
       } finally {
@@ -341,20 +351,20 @@ export class SegmentWriter {
 
   /** The list documents of a segment open (or being sealed) in this process; undefined for others. */
   localRows(segmentId: string): ListDoc[] | undefined {
-    return this.mine.get(segmentId)?.rows;
+    return this.mine.get(segmentId)?.kept?.rows;
   }
 
   /** The body documents of a segment open (or being sealed) in this process, by log id. */
   localBodies(segmentId: string): Map<string, BodyDoc> | undefined {
-    return this.mine.get(segmentId)?.bodies;
+    return this.mine.get(segmentId)?.kept?.bodies;
   }
 
   /** Retention removed a segment's documents older than `cutoff`: forget them here too. */
   forgetOlder(segmentId: string, cutoff: Date): void {
-    const seg = this.mine.get(segmentId);
-    if (!seg) return;
-    for (const d of seg.rows) if (d.created_at < cutoff) seg.bodies.delete(d._id);
-    seg.rows = seg.rows.filter((d) => d.created_at >= cutoff);
+    const kept = this.mine.get(segmentId)?.kept;
+    if (!kept) return;
+    for (const d of kept.rows) if (d.created_at < cutoff) kept.bodies.delete(d._id);
+    kept.rows = kept.rows.filter((d) => d.created_at >= cutoff);
   }
 
   /** Whether a segment is open in this process (its entry is exact here). */
@@ -373,11 +383,11 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   const claimed = await catalog.open.updateOne({ _id: entry._id, updated_at: entry.updated_at }, { $set: { writer: 'sealing', updated_at: new Date() } });
   if (claimed.modifiedCount !== 1) return;
   const docs = await db.collection<ListDoc>(listCollection(entry._id)).find({}, { batchSize: 1_000_000 }).toArray();
-  const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes);
+  const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes, undefined, layout.pack);
   for (const d of docs) stats.add(d);
   const packed = layout.pack && (await writePack(db, entry._id, docs));
   await catalog.publishSealed(
-    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, ids: new Binary(stats.ids.bits), updated_at: new Date() },
+    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, ids: idsOf(stats), updated_at: new Date() },
     stats.traces,
     stats.metadata,
   );
