@@ -36,10 +36,13 @@ afterAll(async () => {
   await mongo?.close();
 });
 
-/** ~2.5 KB logs numbered through metadata, so an export of them runs for a while. */
+/**
+ * ~11 KB logs numbered through metadata, so an export of them (~16 MB) runs for seconds: progress is saved once a
+ * second, and the worker must still be mid-run when the test sees that progress and kills it.
+ */
 function bigLog(batch: string, n: number) {
   const log = chatLog({ id: `${batch}-${n}`, metadata: { batch, n } });
-  (log.request.body as { messages: { content: string }[] }).messages[1]!.content = `Request ${n}: ${'lorem ipsum dolor sit amet '.repeat(60)}`;
+  (log.request.body as { messages: { content: string }[] }).messages[1]!.content = `Request ${n}: ${'lorem ipsum dolor sit amet '.repeat(400)}`;
   return log;
 }
 
@@ -52,9 +55,9 @@ const gridFsFiles = (exportId: string) =>
 describe('three processes on one database', () => {
   it('ingest through both APIs; an export survives SIGKILL of its worker, finishes once, watched from the other API', async () => {
     // Ingest through both API processes, alternating.
-    for (let i = 0; i < ROWS; i += 250) {
-      const url = (i / 250) % 2 === 0 ? api1.url! : api2.url!;
-      const res = await call(url, 'POST', '/v1/logs', { body: Array.from({ length: 250 }, (_, k) => bigLog('mp', i + k)) });
+    for (let i = 0; i < ROWS; i += 150) {
+      const url = (i / 150) % 2 === 0 ? api1.url! : api2.url!;
+      const res = await call(url, 'POST', '/v1/logs', { body: Array.from({ length: 150 }, (_, k) => bigLog('mp', i + k)) });
       expect(res.status).toBe(200);
     }
     const worker1 = await startLogport({ ...env, ROLE: 'worker' });
@@ -73,7 +76,10 @@ describe('three processes on one database', () => {
     await until(
       'the export to be mid-run',
       () => getExport({ url: api2.url! }, id),
-      (e) => e.status !== 'in_progress' || e.progress > 0,
+      (e) => {
+        if (e.status !== 'in_progress') throw new Error(`the export ended (${e.status}) before the worker could be killed mid-run`);
+        return e.progress > 0;
+      },
       30_000,
       20,
     );
