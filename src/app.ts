@@ -102,7 +102,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const rollups = storage(createRollupRepository(database.db, { partitioned: await isFerretDb(database.db) }));
     // Inserts also feed the analytics rollups (new logs only, once per batch).
     const logRepository = withFeedbackScores(
-      withRollups(withInsertRetry(storage(segmentedLogs), { available: database.available }), createRollupWriter(rollups)),
+      withRollups(withInsertRetry(storage(segmentedLogs), { available: database.available }), createRollupWriter(rollups), rollups),
       feedbackRepository,
     );
     const browseRepository = storage(createLogBrowseRepository(segmentedLogs.store));

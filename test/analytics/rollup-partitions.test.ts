@@ -48,4 +48,32 @@ describe('analytics rollups on the embedded database', () => {
     const again = await partitioned.readCells(WS, [{ level: 0, from, to: from + 3 * day }], { hist: false, users: false } as never);
     expect(again.cells.reduce((n, c) => n + c.stats.n, 0)).toBe(36);
   });
+
+  for (const partitioned of [true, false]) {
+    it(`retention trims the rollups exactly at an hour cutoff (${partitioned ? 'partitioned, as embedded' : 'one collection, as on MongoDB'})`, async () => {
+      const db = s.app.database.db;
+      const ws = `ws-trim-${partitioned}`;
+      const delta = { cells: new Map(), users: new Map(), workspaces: new Set<string>() };
+      // 30 logs 10 minutes apart from 22:00 on Jan 31: five hours over a day and a month boundary.
+      addToDelta(
+        delta as never,
+        records(30).map((r) => ({ ...r, workspaceId: ws })),
+      );
+      const store = createRollupRepository(db, { partitioned });
+      await store.apply(delta as never);
+      const day = 24 * HOUR;
+      const from = t0 - (t0 % day);
+      const total = async (level: number) => {
+        const { cells, users } = await store.readCells(ws, [{ level, from, to: from + 3 * day }], { hist: true, users: true } as never);
+        return { n: cells.reduce((n, c) => n + c.stats.n, 0), users: users.reduce((n, u) => n + u.n, 0), hist: cells.every((c) => c.hist) };
+      };
+      expect(await total(0)).toEqual({ n: 30, users: 30, hist: true });
+
+      await store.deleteBefore(t0 + 3 * HOUR); // keeps 01:00 and 02:00 on Feb 1: 12 logs
+      expect(await total(0)).toEqual({ n: 12, users: 12, hist: true });
+      expect(await total(1)).toEqual({ n: 12, users: 12, hist: true });
+      await store.deleteBefore(t0 + 10 * HOUR);
+      expect(await total(0)).toEqual({ n: 0, users: 0, hist: true });
+    });
+  }
 });

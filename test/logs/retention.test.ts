@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { call } from '../helpers/http.js';
 import { poll } from '../helpers/typed.js';
 import { chatLog, countLogs, getLog, ingest } from './fixtures.js';
 
@@ -45,6 +46,19 @@ describe('retention with RETENTION_DAYS=30', () => {
     for (const id of old) expect((await getLog(s, id)).status).toBe(404);
     expect(await countLogs(s, { _id: { $in: recent } })).toBe(3);
     for (const id of recent) expect((await getLog(s, id)).status).toBe(200);
+
+    // Analytics forget the deleted logs too: a graph over two years counts what is still stored.
+    const range = { time_of_generation_min: daysAgo(730), time_of_generation_max: new Date(Date.now() + DAY).toISOString() };
+    for (const [ws, kept] of [
+      ['default', 2],
+      ['ws-archive', 1],
+    ] as const) {
+      const graph = await call(s.url, 'GET', `/v1/analytics/graphs/requests?${new URLSearchParams(range)}`, {
+        headers: { 'x-portkey-workspace-id': ws },
+      });
+      expect(graph.status, JSON.stringify(graph.body)).toBe(200);
+      expect(graph.body.summary.total).toBe(kept);
+    }
   });
 });
 

@@ -106,4 +106,9 @@ export interface RollupStore {
   /** Cells of `level` starting in [from, to) (both aligned to the level's unit). */
   readCells(workspaceId: string, reads: { level: number; from: number; to: number }[], parts: RollupParts): Promise<{ cells: Cell[]; users: UserCell[] }>;
   workspaces(): Promise<string[]>;
+  /**
+   * Forgets every cell that starts before `cutoff` (retention: the logs of those cells are gone). Exact when the
+   * cutoff is a whole hour, which retention makes it: no cell then straddles it.
+   */
+  deleteBefore(cutoff: number): Promise<void>;
 }

@@ -41,6 +41,14 @@ function locOf(id: string): Loc | undefined {
   return undefined;
 }
 
+/** The time a partition collection covers, from its name (`<prefix>_<level>_<workspace key>_<yyyymm|yyyymmdd>`). */
+function partitionSpan(name: string): { start: number; end: number } | undefined {
+  const m = /_(\d)_[0-9a-f]{16}_(\d{4})(\d{2})(\d{2})?$/.exec(name);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[2]), Number(m[3]) - 1, m[4] === undefined ? undefined : Number(m[4])];
+  return d === undefined ? { start: Date.UTC(y, mo, 1), end: Date.UTC(y, mo + 1, 1) } : { start: Date.UTC(y, mo, d), end: Date.UTC(y, mo, d + 1) };
+}
+
 /** Where a cell document belongs: its workspace, level and start time. */
 interface Loc {
   ws: string;
@@ -241,9 +249,56 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
       return { cells, users };
     },
 
-    async workspaces() {
-      const d = await col.findOne({ _id: WORKSPACES_ID });
-      return Object.keys(d?.w ?? {}).map(decodeURIComponent);
+    workspaces,
+
+    async deleteBefore(cutoff) {
+      await ready();
+      if (opts.partitioned) {
+        // Whole partitions before the cutoff are dropped; the (at most two per workspace) that straddle it are trimmed.
+        for (const name of await partitionNames()) {
+          const span = partitionSpan(name);
+          if (!span || span.start >= cutoff) continue;
+          const c = db.collection<RollupDoc>(name);
+          if (span.end <= cutoff) await c.drop();
+          else await trim(c, await c.find({}, { projection: { _id: 1 } }).toArray(), cutoff);
+        }
+        return;
+      }
+      // One collection: per workspace, an _id range per level (ids end in 13-digit times, so they sort by time).
+      for (const ws of await workspaces()) {
+        for (const level of LEVELS.keys()) {
+          const range = { $gte: `${ws}|${level}|`, $lt: `${ws}|${level}|${cutoff}` };
+          await trim(col, await col.find({ _id: range }, { projection: { _id: 1 } }).toArray(), cutoff);
+        }
+      }
     },
   };
+
+  async function workspaces(): Promise<string[]> {
+    const d = await col.findOne({ _id: WORKSPACES_ID });
+    return Object.keys(d?.w ?? {}).map(decodeURIComponent);
+  }
+
+  async function partitionNames(): Promise<string[]> {
+    const all = await db.listCollections({}, { nameOnly: true }).toArray();
+    return all.map((c) => c.name).filter((n) => n.startsWith(`${COLLECTIONS.analyticsRollups}_`));
+  }
+
+  /** Deletes the documents wholly before the cutoff and unsets the cells before it in the one that straddles it. */
+  async function trim(c: Collection<RollupDoc>, docs: { _id: string }[], cutoff: number): Promise<void> {
+    const gone: string[] = [];
+    for (const { _id } of docs) {
+      const loc = locOf(_id);
+      if (!loc || loc.start >= cutoff) continue;
+      const lv = LEVELS[loc.level]!;
+      if (loc.start + lv.spanMs <= cutoff) {
+        gone.push(_id);
+        continue;
+      }
+      const $unset: Record<string, ''> = {};
+      for (let i = 0; i < (cutoff - loc.start) / lv.unitMs; i++) for (const part of ['c', 'l', 'u']) $unset[`${part}.${i}`] = '';
+      await c.updateOne({ _id }, { $unset });
+    }
+    if (gone.length) await c.deleteMany({ _id: { $in: gone } });
+  }
 }
