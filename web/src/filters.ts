@@ -57,20 +57,27 @@ const list = (s: string) =>
 
 const PRESET_MS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
 
-/** The range as LogFilter from/to, relative presets computed now. */
-export function rangeBounds(r: TimeRangeValue): { from?: string; to?: string } {
+/** The range as LogFilter from/to, relative presets computed from `now`. */
+export function rangeBounds(r: TimeRangeValue, now = Date.now()): { from?: string; to?: string } {
   if (r.preset === 'custom') {
     if (r.from && r.to && r.from > r.to) throw new Error('The time range ends before it starts.');
     return { ...(r.from && { from: r.from }), ...(r.to && { to: r.to }) };
   }
   const ms = PRESET_MS[r.preset];
-  return ms ? { from: new Date(Date.now() - ms).toISOString() } : {};
+  return ms ? { from: new Date(now - ms).toISOString() } : {};
 }
 
+/** A model in double quotes is an exact name: "gpt-4o" leaves out gpt-4o-mini (the Analytics page links so). */
+const isQuoted = (m: string) => m.length >= 2 && m.startsWith('"') && m.endsWith('"');
+
 /** The state as a LogFilter; throws with a message for the user on bad input. */
-export function toLogFilter(state: FilterState): Record<string, unknown> {
-  const filter: Record<string, unknown> = { ...rangeBounds(state.range) };
-  if (list(state.model).length) filter.modelPrefix = list(state.model);
+export function toLogFilter(state: FilterState, now = Date.now()): Record<string, unknown> {
+  const filter: Record<string, unknown> = { ...rangeBounds(state.range, now) };
+  const models = list(state.model);
+  const exact = models.filter(isQuoted);
+  if (exact.length && exact.length < models.length) throw new Error('Models are either all exact names (in quotes) or all beginnings of names, not both.');
+  if (exact.length) filter.model = exact.map((m) => m.slice(1, -1));
+  else if (models.length) filter.modelPrefix = models;
   if (list(state.provider).length) filter.provider = list(state.provider);
   if (list(state.traceId).length) filter.traceId = list(state.traceId);
   if (list(state.statusCode).length) {
@@ -172,7 +179,7 @@ export function filterFields(initial: FilterState, opts: { suggestions?: boolean
     h(
       'div',
       { class: 'filter-grid' },
-      field('Model', model, 'starts with, any case'),
+      field('Model', model, 'starts with, any case; "quoted": exactly'),
       field('Provider', provider),
       field('Status code', statusCode),
       field('Success', success),
@@ -218,7 +225,7 @@ export function filtersFromLogFilter(f: Record<string, unknown>): FilterState {
       : '';
   return {
     range: from || to ? { preset: 'custom', from, to } : { preset: 'all' },
-    model: join(f.modelPrefix ?? f.model),
+    model: f.modelPrefix ? join(f.modelPrefix) : f.model ? join([f.model].flat().map((m) => `"${String(m)}"`)) : '',
     provider: join(f.provider),
     statusCode: join(f.statusCode),
     success: f.isSuccess === true ? 'true' : f.isSuccess === false ? 'false' : '',

@@ -1,5 +1,6 @@
 import { errorSummary, requestMessages, responseMessages, curlCommand, type Message, type Part } from './conversation.js';
 import { copyText, fmtCost, fmtDate, fmtInt, fmtMs, h, pretty } from './dom.js';
+import { FEEDBACK_FIELDS, feedbackSection, type FeedbackEntry } from './feedback.js';
 
 /** The Log fields the pages read, and the detail panel shared by the Logs and Traces pages. */
 
@@ -8,7 +9,7 @@ export const LOG_SUMMARY_FIELDS = `
   requestTokens responseTokens totalTokens cost costCurrency costSource responseTimeMs statusCode isSuccess source
 `;
 
-export const LOG_DETAIL_FIELDS = `${LOG_SUMMARY_FIELDS} workspaceId metadata request response`;
+export const LOG_DETAIL_FIELDS = `${LOG_SUMMARY_FIELDS} workspaceId metadata request response ${FEEDBACK_FIELDS}`;
 
 export interface LogSummary {
   id: string;
@@ -36,6 +37,8 @@ export interface LogDetail extends LogSummary {
   metadata: Record<string, unknown>;
   request: { url?: string; method?: string; headers?: Record<string, string>; body?: unknown };
   response: { status?: number; headers?: Record<string, string>; body?: unknown };
+  weightedFeedback: number | null;
+  feedback: FeedbackEntry[];
 }
 
 export function statusBadge(log: Pick<LogSummary, 'statusCode' | 'isSuccess'>): HTMLElement {
@@ -207,6 +210,7 @@ export function logDetailView(log: LogDetail, opts: { onClose?: () => void; show
           dl(meta.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
         )
       : null,
+    feedbackSection(log),
     bodiesView(log),
   );
 }

@@ -1,4 +1,5 @@
 import './styles.css';
+import { renderAnalytics } from './analytics.js';
 import { clearSession, loadSession, setUnauthenticatedHandler, setWorkspace } from './api.js';
 import { clear, field, h } from './dom.js';
 import { renderExports } from './exports.js';
@@ -12,6 +13,7 @@ import { buildHash, navigate, parseRoute, type Cleanup, type PageHandle } from '
 const NAV = [
   { page: 'logs', label: 'Logs' },
   { page: 'traces', label: 'Traces' },
+  { page: 'analytics', label: 'Analytics' },
   { page: 'exports', label: 'Exports' },
 ];
 
@@ -141,6 +143,7 @@ function render(): void {
   document.title = `${NAV.find((n) => n.page === page)!.label} · Logport`;
   if (page === 'logs') cleanup = renderLogs(main, route);
   else if (page === 'traces') cleanup = renderTraces(main, route);
+  else if (page === 'analytics') cleanup = renderAnalytics(main, route);
   else cleanup = renderExports(main, route);
   // Move focus to the new page's heading so keyboard and screen reader users start there.
   (main.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
