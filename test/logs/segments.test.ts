@@ -13,7 +13,8 @@ import { chatLog, getLog, ingest, trpcQuery } from './fixtures.js';
  * The segmented layout with tiny segments (3 logs each), so a handful of logs spans many of them: pages,
  * traces, filters, idempotent retries, restarts and retention must behave as with one collection.
  */
-const minute = (n: number) => new Date(Date.UTC(2025, 4, 1, 12, n)).toISOString();
+// From 11:50, so minute 10 is a whole hour (retention counts back to whole hours).
+const minute = (n: number) => new Date(Date.UTC(2025, 4, 1, 11, 50 + n)).toISOString();
 const WS = 'ws-seg';
 const q = `?workspace_id=${WS}`;
 
@@ -143,9 +144,10 @@ describe('segmented log storage (3 logs per segment)', () => {
 
     const before = await db.collection(CATALOG).countDocuments({ workspace_id: WS });
     const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).length;
-    // Minutes 0..20 of 2025-05-01: a cutoff at minute 10 drops the segments entirely older than it.
-    // Half a minute before minute 10, so the day fraction's rounding cannot move the cutoff past log 10.
-    const { deleted } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10)) + 30_000) / 86_400_000);
+    // Minutes 0..20 from 11:50: a cutoff at minute 10 (12:00) drops the segments entirely older than it.
+    // Half a minute after 12:00, which retention floors to the whole hour.
+    const { deleted, cutoff } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10)) - 30_000) / 86_400_000);
+    expect(cutoff.toISOString()).toBe(minute(10));
     expect(deleted).toBe(10);
     expect(await db.collection(CATALOG).countDocuments({ workspace_id: WS })).toBeLessThan(before);
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).length).toBeLessThan(collections);

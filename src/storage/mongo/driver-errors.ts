@@ -9,6 +9,12 @@ import {
 } from 'mongodb';
 import { DomainError } from '../../domain/errors.js';
 
+/** MongoDB's (and FerretDB's) code for a write that hit an existing unique key. */
+export const DUPLICATE_KEY = 11000;
+
+/** A single write refused because its unique key exists. */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number } | null)?.code === DUPLICATE_KEY;
+
 /** Seconds clients are told to wait while the database is unreachable. */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
@@ -53,7 +59,7 @@ export function isTransientDriverError(err: unknown): boolean {
     const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
     // No per-document errors and no server code: the driver wraps a network or pool failure this way.
     if (writeErrors.length === 0) return err.code === undefined || TRANSIENT_CODES.has(Number(err.code));
-    return writeErrors.every((e) => TRANSIENT_CODES.has(e.code) || e.code === 11000);
+    return writeErrors.every((e) => TRANSIENT_CODES.has(e.code) || e.code === DUPLICATE_KEY);
   }
   return typeof err.code === 'number' && TRANSIENT_CODES.has(err.code);
 }

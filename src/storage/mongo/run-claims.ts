@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { RunClaims } from '../../domain/exports/export-model.js';
 import { COLLECTIONS } from './collections.js';
 import { STATE_READS } from './durability.js';
+import { isDuplicateKey } from './driver-errors.js';
 import { serverNow } from './server-clock.js';
 
 interface ClaimDoc {
@@ -10,8 +11,6 @@ interface ClaimDoc {
   /** On the database server's clock (see server-clock.ts), never the worker's. */
   expiresAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * Run claims as documents keyed by export and run: the unique _id makes the insert the atomic step (FerretDB
@@ -27,7 +26,7 @@ export function createRunClaims(db: Db): RunClaims {
       await col.insertOne(doc);
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   };

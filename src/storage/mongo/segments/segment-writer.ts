@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Binary, type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
-import { translateDriverError } from '../driver-errors.js';
+import { DUPLICATE_KEY, translateDriverError } from '../driver-errors.js';
 import type { LogDoc } from '../log-document.js';
 import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
-const DUPLICATE_KEY = 11000;
 /** An open segment not written for this long is re-checked before the next write (another process may have sealed it). */
 const RECHECK_IDLE_MS = 60_000;
 
@@ -332,7 +331,8 @@ export class SegmentWriter {
     seg.sealing ??= (async () => {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
-      const packed = this.layout.pack && (await writePack(this.db, seg.entry._id));
+      // The rows kept in memory are exactly what the list collection holds: no need to read it back.
+      const packed = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows));
       seg.entry = { ...seg.entry, ...seg.stats.fields(), sealed: true, packed, ids: idsOf(seg.stats), updated_at: new Date() };
       try {
         await this.catalog.publishSealed(seg.entry, seg.stats.traces, seg.stats.metadata);
