@@ -152,6 +152,14 @@ describe('Analytics page and feedback in Chromium', () => {
         .poll(async () => Math.abs(((await img.locator('canvas').boundingBox())?.width ?? 0) - ((await img.boundingBox())?.width ?? 0)))
         .toBeLessThan(2);
     }
+    // A narrower window: one column of cards instead of two, and the charts follow their cards' new width.
+    const plotWidth = async () => (await chart(page, 'Requests').locator('canvas').boundingBox())?.width ?? 0;
+    const wide = await plotWidth();
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await expect.poll(async () => Math.abs((await plotWidth()) - ((await chart(page, 'Requests').getByRole('img').boundingBox())?.width ?? 0))).toBeLessThan(2);
+    expect(Math.abs((await plotWidth()) - wide)).toBeGreaterThan(100);
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     // The data table behind the requests chart adds up to the total.
     const requestRows = await chart(page, 'Requests')
       .locator('.chart-data tbody td')

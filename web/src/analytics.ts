@@ -1,8 +1,9 @@
 import { ApiError, gql, workspaceArg } from './api.js';
-import { announce, clear, field, fmtCost, fmtInt, fmtMs, fmtShortDate, h, uid } from './dom.js';
-import { timeChart, type ChartSeries, type TimeChart } from './charts.js';
+import { announce, clear, field, fmtCost, fmtInt, fmtMs, fmtShortDate, h } from './dom.js';
+import { chartCard, type ChartSeries, type TimeChart } from './charts.js';
 import { filterFields, filtersFromQuery, filtersToQuery, toLogFilter, type FilterState } from './filters.js';
 import { buildHash, navigate, replaceHash, type Cleanup, type Route } from './router.js';
+import { topTable, type GroupList, type TopColumn } from './top-table.js';
 
 /**
  * Analytics: requests, cost, tokens, latency and errors over time, and the top models, users and values of a
@@ -34,10 +35,6 @@ const METADATA_QUERY = `query AnalyticsMetadata($filter: LogFilter!, $workspaceI
 interface Graph<S, P> {
   summary: S;
   data_points: (P & { timestamp: string })[];
-}
-interface GroupList<R> {
-  total: number;
-  data: R[];
 }
 interface Answer {
   analytics: {
@@ -189,61 +186,21 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
   }
 
   // ---- charts ----
-  function chartCard(spec: ChartSpec, times: number[], bucketMs: number, filter: { from: string; to: string }): HTMLElement {
-    const id = uid('chart');
-    const unit = bucketName(bucketMs);
-    /** The logs of bucket i, cut to the chosen range (the first bucket may start before it). */
-    const bucketHash = (i: number) => {
-      const from = new Date(Math.max(times[i]!, Date.parse(filter.from))).toISOString();
-      const to = new Date(Math.min(times[i]! + bucketMs - 1, Date.parse(filter.to))).toISOString();
-      return logsHash({ ...spec.logs, range: { preset: 'custom', from, to } });
-    };
-    const section = h(
-      'section',
-      { class: 'card chart-card', 'aria-labelledby': `${id}-title` },
-      h('h2', { id: `${id}-title` }, spec.title),
-      h('p', { class: 'chart-summary', id: `${id}-summary` }, spec.summary),
-    );
-    const chart = timeChart({
-      kind: spec.kind,
+  function card(spec: ChartSpec, times: number[], bucketMs: number, filter: { from: string; to: string }): HTMLElement {
+    const { element, chart } = chartCard({
+      ...spec,
       times,
       bucketMs,
-      series: spec.series,
-      label: `${spec.title}, one ${spec.kind === 'lines' ? 'point' : 'bar'} per ${unit}`,
-      describedBy: `${id}-summary`,
-      format: spec.format,
-      onPick: (i) => navigate(bucketHash(i)),
+      unit: bucketName(bucketMs),
+      // The logs of bucket i, cut to the chosen range (the first bucket may start before it).
+      hrefOf: (i) => {
+        const from = new Date(Math.max(times[i]!, Date.parse(filter.from))).toISOString();
+        const to = new Date(Math.min(times[i]! + bucketMs - 1, Date.parse(filter.to))).toISOString();
+        return logsHash({ ...spec.logs, range: { preset: 'custom', from, to } });
+      },
     });
     charts.push(chart);
-    // The figures as a table too: readable without the picture, and each bucket's logs reachable by keyboard.
-    const table = h(
-      'table',
-      { class: 'table' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, `${unit[0]!.toUpperCase()}${unit.slice(1)}`),
-          spec.series.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        times.map((t, i) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row' }, h('a', { href: bucketHash(i) }, fmtShortDate(new Date(t).toISOString()))),
-            spec.series.map((s) => h('td', { class: 'num' }, s.values[i] === null || s.values[i] === undefined ? '—' : spec.format(s.values[i]!))),
-          ),
-        ),
-      ),
-    );
-    section.append(chart.element, h('details', { class: 'chart-data' }, h('summary', {}, 'Data table'), h('div', { class: 'table-wrap' }, table)));
-    return section;
+    return element;
   }
 
   function chartSpecs(a: Answer['analytics']): ChartSpec[] {
@@ -305,60 +262,6 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
   }
 
   // ---- top lists ----
-  interface TopColumn<R> {
-    label: string;
-    num?: boolean;
-    cell: (r: R) => string;
-  }
-  interface TopList<R> {
-    title: string;
-    id: string;
-    /** Header of the first column: what the rows are. */
-    what: string;
-    list: GroupList<R>;
-    name: (r: R) => string | null;
-    /** The filters that show a row's logs. */
-    filterOf: (value: string) => Partial<FilterState>;
-    cols: TopColumn<R>[];
-    emptyText: string;
-  }
-  function topTable<R>({ title, id, what, list, name, filterOf, cols, emptyText }: TopList<R>): HTMLElement[] {
-    const note = h('p', { class: 'muted small' }, list.total > list.data.length ? `The ${list.data.length} most frequent of ${fmtInt(list.total)}.` : '');
-    if (!list.data.length) return [h('h2', { id }, title), h('p', { class: 'muted' }, emptyText)];
-    const rows = list.data.map((r) => {
-      const value = name(r);
-      const href = value === null ? null : logsHash(filterOf(value));
-      const tr = h(
-        'tr',
-        { class: href ? 'clickable' : '' },
-        h('th', { scope: 'row' }, href ? h('a', { href }, value) : h('span', { class: 'muted' }, '(none)')),
-        cols.map((c) => h('td', { class: c.num ? 'num' : '' }, c.cell(r))),
-      );
-      // The whole row is a target for the mouse; the link is the keyboard's and screen readers'.
-      if (href)
-        tr.addEventListener('click', (ev) => {
-          if (!(ev.target as Element).closest('a')) navigate(href);
-        });
-      return tr;
-    });
-    const table = h(
-      'table',
-      { class: 'table top-table', 'aria-labelledby': id },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, what),
-          cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)),
-        ),
-      ),
-      h('tbody', {}, rows),
-    );
-    return [h('h2', { id }, title), note, h('div', { class: 'table-wrap' }, table)];
-  }
-
   const requestsCol = <R extends { requests: string | number }>(): TopColumn<R> => ({ label: 'Requests', num: true, cell: (r) => fmtInt(Number(r.requests)) });
   const costCol = <R extends { cost: string | number }>(): TopColumn<R> => ({ label: 'Cost', num: true, cell: (r) => fmtCost(Number(r.cost)) });
 
@@ -375,7 +278,7 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
           list: a.models,
           name: (r) => r.ai_model,
           // Quoted: this exact model, not every model starting with its name.
-          filterOf: (m) => ({ model: `"${m}"` }),
+          hrefOf: (m) => logsHash({ model: `"${m}"` }),
           cols: [requestsCol(), costCol()],
           emptyText: 'No requests in this range.',
         }),
@@ -389,7 +292,7 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
           what: 'User',
           list: a.users,
           name: (r) => r.user,
-          filterOf: (u) => ({ metadata: withMetadata(`_user=${u}`) }),
+          hrefOf: (u) => logsHash({ metadata: withMetadata(`_user=${u}`) }),
           cols: [requestsCol(), costCol()],
           emptyText: 'No requests name a user (metadata key _user).',
         }),
@@ -420,7 +323,7 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
           what: 'Value',
           list: analytics.values,
           name: (r) => r.metadata_value,
-          filterOf: (v) => ({ metadata: withMetadata(`${key}=${v}`) }),
+          hrefOf: (v) => logsHash({ metadata: withMetadata(`${key}=${v}`) }),
           cols: [requestsCol(), costCol(), { label: 'Avg tokens', num: true, cell: (r) => fmtInt(Math.round(r.avg_tokens)) }],
           emptyText: `No logs of this range have the metadata key ${key}.`,
         }),
@@ -459,7 +362,7 @@ export function renderAnalytics(main: HTMLElement, route: Route): Cleanup {
       destroyCharts();
       clear(
         chartsEl,
-        chartSpecs(a).map((spec) => chartCard(spec, times, bucketMs, filter)),
+        chartSpecs(a).map((spec) => card(spec, times, bucketMs, filter)),
       );
       renderTops(a);
       const text = `${plural(a.requests.summary.total, 'request')} from ${fmtShortDate(filter.from)} to ${fmtShortDate(filter.to)}, by ${bucketName(bucketMs)}.`;

@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { h } from './dom.js';
+import { fmtShortDate, h, uid } from './dom.js';
+import { navigate } from './router.js';
 
 /**
  * Time charts over uPlot: canvas drawing that stays fast with thousands of points and needs no framework. The
@@ -117,4 +118,64 @@ export function timeChart(o: TimeChartOptions): TimeChart {
       plot.destroy();
     },
   };
+}
+
+export interface ChartCardOptions extends Pick<TimeChartOptions, 'kind' | 'times' | 'bucketMs' | 'series' | 'format'> {
+  title: string;
+  /** The text alternative: what the picture shows, in a sentence (totals). */
+  summary: string;
+  /** What a bucket is called: minute, hour, day. */
+  unit: string;
+  /** Where a bucket leads (its logs), from a click on the plot or the data table's link. */
+  hrefOf: (index: number) => string;
+}
+
+/**
+ * A chart in a card: a heading that names it, the summary that describes it, the plot, and the figures as a table
+ * too (readable without the picture, and each bucket's link reachable by keyboard).
+ */
+export function chartCard(o: ChartCardOptions): { element: HTMLElement; chart: TimeChart } {
+  const id = uid('chart');
+  const chart = timeChart({
+    ...o,
+    label: `${o.title}, one ${o.kind === 'lines' ? 'point' : 'bar'} per ${o.unit}`,
+    describedBy: `${id}-summary`,
+    onPick: (i) => navigate(o.hrefOf(i)),
+  });
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '—' : o.format(v));
+  const table = h(
+    'table',
+    { class: 'table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, `${o.unit[0]?.toUpperCase() ?? ''}${o.unit.slice(1)}`),
+        o.series.map((s) => h('th', { scope: 'col', class: 'num' }, s.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      o.times.map((t, i) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, h('a', { href: o.hrefOf(i) }, fmtShortDate(new Date(t).toISOString()))),
+          o.series.map((s) => h('td', { class: 'num' }, cell(s.values[i]))),
+        ),
+      ),
+    ),
+  );
+  const element = h(
+    'section',
+    { class: 'card chart-card', 'aria-labelledby': `${id}-title` },
+    h('h2', { id: `${id}-title` }, o.title),
+    h('p', { class: 'chart-summary', id: `${id}-summary` }, o.summary),
+    chart.element,
+    h('details', { class: 'chart-data' }, h('summary', {}, 'Data table'), h('div', { class: 'table-wrap' }, table)),
+  );
+  return { element, chart };
 }
