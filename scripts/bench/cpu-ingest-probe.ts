@@ -2,17 +2,16 @@
  * In-process CPU cost of the ingest pipeline (JSON.parse, validation, derivation, BSON), without HTTP or a
  * database: the floor that `npm run bench:ingest` compares against. Run: npx tsx scripts/bench/cpu-ingest-probe.ts
  */
-import { BSON } from 'mongodb';
 import { ingestLogs } from '../../src/domain/logs/ingest-logs.js';
 import type { LogRecord, LogRepository } from '../../src/domain/logs/log-model.js';
-import { toLogDoc } from '../../src/storage/mongo/log-document.js';
 import { chatLog } from './chat-log.js';
+import { storedBytes } from './stored-docs.js';
 
 const bodies = Array.from({ length: 50 }, (_, b) => JSON.stringify(Array.from({ length: 100 }, (_, i) => chatLog(b * 100 + i))));
 let sink = 0;
 const repo: LogRepository = {
   async insertMany(records: LogRecord[]) {
-    for (const r of records) sink += BSON.serialize(toLogDoc(r)).length;
+    for (const r of records) sink += storedBytes(r);
     return records;
   },
 } as LogRepository;

@@ -3,12 +3,11 @@
  * that `npm run bench:otlp` compares against. Run: npx tsx scripts/bench/cpu-otlp-probe.ts
  */
 import { ProtobufTraceSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { BSON } from 'mongodb';
 import type { LogRecord, LogRepository } from '../../src/domain/logs/log-model.js';
 import { ingestSpans } from '../../src/domain/traces/ingest-spans.js';
-import { toLogDoc } from '../../src/storage/mongo/log-document.js';
 import { decodeOtlpJson, decodeOtlpProtobuf } from '../../src/transports/otlp/decode.js';
 import { genAiSpans } from './genai-spans.js';
+import { storedBytes } from './stored-docs.js';
 
 const all = genAiSpans(512 * 8);
 const proto = Array.from({ length: 8 }, (_, i) => Buffer.from(ProtobufTraceSerializer.serializeRequest(all.slice(i * 512, (i + 1) * 512))!));
@@ -16,7 +15,7 @@ const json = Array.from({ length: 8 }, (_, i) => Buffer.from(JsonTraceSerializer
 let sink = 0;
 const repo = {
   async insertMany(records: LogRecord[]) {
-    for (const r of records) sink += BSON.serialize(toLogDoc(r)).length;
+    for (const r of records) sink += storedBytes(r);
     return records;
   },
 } as LogRepository;

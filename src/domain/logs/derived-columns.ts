@@ -86,9 +86,12 @@ export type ExportedDerivedName = Exclude<{ [K in DerivedKey]: (typeof DERIVED_C
 
 export const LISTED_DERIVED_COLUMNS = DERIVED_KEYS.filter((k) => DERIVED_COLUMNS[k].list).map((k) => DERIVED_COLUMNS[k].column as ListedDerivedColumn);
 
-/** The stored form of derived fields (undefined values are left for the driver to drop). */
+/** The stored form of derived fields. Absent ones are not set: each added key makes the document slower to walk. */
 export function derivedToColumns(d: DerivedFields, into: Record<string, unknown>): void {
-  for (const k of DERIVED_KEYS) into[DERIVED_COLUMNS[k].column] = d[k];
+  for (const k of DERIVED_KEYS) {
+    const v = d[k];
+    if (v !== undefined) into[DERIVED_COLUMNS[k].column] = v;
+  }
 }
 
 /** Derived fields back from their stored columns. */
