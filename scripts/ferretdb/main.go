@@ -47,6 +47,7 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	var sqliteWatch string
 	conf := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: addr}, Handler: *handler, Logger: logger}
 	switch *handler {
 	case "sqlite":
@@ -54,6 +55,7 @@ func main() {
 			fail(err)
 		}
 		conf.SQLiteURL = "file:" + *sqliteDir
+		sqliteWatch = *sqliteDir
 	case "postgresql":
 		conf.PostgreSQLURL = *postgresURL
 	default:
@@ -72,6 +74,10 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if sqliteWatch != "" {
+		go indexIDPaths(ctx, sqliteWatch, logger)
 	}
 
 	done := make(chan error, 1)

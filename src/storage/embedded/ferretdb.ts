@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from '../../paths.js';
@@ -16,7 +16,10 @@ export class EmbeddedDatabaseError extends Error {}
 /** Returns the cached launcher binary, building it first when its sources changed. */
 export function ensureFerretBinary(log: (msg: string) => void = () => {}): string {
   const hash = createHash('sha256');
-  for (const f of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(launcherDir, f)));
+  const sources = readdirSync(launcherDir)
+    .filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')
+    .sort();
+  for (const f of sources) hash.update(f).update(readFileSync(join(launcherDir, f)));
   const binary = join(REPO_ROOT, '.cache', 'ferretdb', hash.digest('hex').slice(0, 16), 'ferretdb-launcher');
   if (existsSync(binary)) return binary;
 
