@@ -59,15 +59,24 @@ function rejectOversized(records: LogRecord[], single: boolean, prefix: (string 
   throw new DomainError('PAYLOAD_TOO_LARGE', `${what} larger than the ${STORED_LIMIT_TEXT} a stored log may take; nothing was stored`, details);
 }
 
+type LogBatchInput = { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] };
+
 /**
  * POST /v1/logs and friends: one log or an array. The whole batch is validated before anything is
  * written, so a bad item rejects the batch and nothing from it is stored.
  */
-export async function ingestLogs(
-  repo: LogRepository,
-  actor: Actor,
-  input: { workspaceId?: string | null; body: unknown; pathPrefix?: (string | number)[] },
-): Promise<string[]> {
+export function ingestLogs(repo: LogRepository, actor: Actor, input: LogBatchInput): Promise<string[]> {
+  // Not async itself: only the records are held while the database writes, not the body and its parsed copy.
+  let records: LogRecord[];
+  try {
+    records = toRecords(actor, input);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return repo.insertMany(records).then(() => records.map((r) => r.id));
+}
+
+function toRecords(actor: Actor, input: LogBatchInput): LogRecord[] {
   requireScope(actor, 'logs.write');
   const workspaceId = resolveWorkspace(actor, input.workspaceId);
   const { items, single } = parseOneOrMany(logBatchSchema, input.body, {
@@ -77,6 +86,5 @@ export async function ingestLogs(
   const now = new Date();
   const records = items.map((l) => toRecord(l, workspaceId, actor.organisationId, now));
   rejectOversized(records, single, input.pathPrefix ?? []);
-  await repo.insertMany(records);
-  return records.map((r) => r.id);
+  return records;
 }

@@ -39,11 +39,21 @@ function rejectionMessage(counts: Map<Reason, number>, total: number, tooLarge: 
  * time are rejected and counted (the exporter hears about them through partialSuccess); the rest are
  * stored. Log ids derive from trace and span id, so a retried export lands on the same documents.
  */
-export async function ingestSpans(
-  repo: LogRepository,
-  actor: Actor,
-  input: { workspaceId?: string | null; export: OtlpExport },
-): Promise<{ accepted: number; rejected: number; errorMessage?: string }> {
+export function ingestSpans(repo: LogRepository, actor: Actor, input: { workspaceId?: string | null; export: OtlpExport }): Promise<SpanBatchResult> {
+  // Not async itself: only the records are held while the database writes, not the decoded export.
+  let mapped: { records: LogRecord[]; result: SpanBatchResult };
+  try {
+    mapped = toRecords(actor, input);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const { records, result } = mapped;
+  return records.length > 0 ? repo.insertMany(records).then(() => result) : Promise.resolve(result);
+}
+
+type SpanBatchResult = { accepted: number; rejected: number; errorMessage?: string };
+
+function toRecords(actor: Actor, input: { workspaceId?: string | null; export: OtlpExport }): { records: LogRecord[]; result: SpanBatchResult } {
   requireScope(actor, 'logs.write');
   const workspaceId = resolveWorkspace(actor, input.workspaceId);
   const receivedAt = new Date();
@@ -85,8 +95,9 @@ export async function ingestSpans(
     }
   }
 
-  if (records.length > 0) await repo.insertMany(records);
-  return reasons === undefined
-    ? { accepted: records.length, rejected }
-    : { accepted: records.length, rejected, errorMessage: rejectionMessage(reasons, rejected, tooLarge) };
+  const result =
+    reasons === undefined
+      ? { accepted: records.length, rejected }
+      : { accepted: records.length, rejected, errorMessage: rejectionMessage(reasons, rejected, tooLarge) };
+  return { records, result };
 }

@@ -21,7 +21,8 @@ export function otlpRoutes({ services, limits, ingest }: RestDeps): Route[] {
       ingest,
       ingestWorkspace(ctx),
       () => readOtlpBody(ctx.req, limits.otlp),
-      async (body) => {
+      // Not async: the body and the decoded export are not held while the spans are written.
+      (body) => {
         const decoded = protobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(body.toString('utf8'));
         return services.traces.ingestOtlp(ctx.actor, { workspaceId: ctx.workspaceId, export: decoded });
       },
