@@ -13,6 +13,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -28,7 +30,11 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 	logLevel := flag.String("log-level", "warn", "FerretDB log level: debug, info, warn, error")
 	watchStdin := flag.Bool("watch-stdin", true, "exit when stdin reaches EOF")
+	pprofAddr := flag.String("pprof-addr", os.Getenv("FERRETDB_PPROF_ADDR"), "serve Go's profiler here (for finding where the database spends its time)")
 	flag.Parse()
+	if *pprofAddr != "" {
+		go func() { _ = http.ListenAndServe(*pprofAddr, nil) }()
+	}
 
 	addr := *listen
 	if host, port, err := net.SplitHostPort(addr); err == nil && port == "0" {
