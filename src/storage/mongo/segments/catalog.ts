@@ -161,7 +161,8 @@ export class SegmentCatalog {
 
   /** Bloom filters of a sealed segment; null when none were stored (the segment must then be opened). */
   async bloomsOf(segmentId: string): Promise<{ traces: BloomFilter; metadata: BloomFilter } | null> {
-    // All at once the first time: on FerretDB/SQLite a read by _id parses the whole table anyway.
+    // All at once the first time: one query instead of one per segment (and on a FerretDB/SQLite without the
+    // launcher's _id index, a read by _id parses the whole table anyway).
     await (this.bloomsLoaded ??= this.loadAllBlooms().catch(() => {
       this.bloomsLoaded = undefined; // tried again next time; meanwhile filters are read one by one
     }));
@@ -178,9 +179,11 @@ export class SegmentCatalog {
 
   /**
    * Publishes a sealed segment: Bloom filters, then its final entry, then the open entry goes. Both are inserted,
-   * replaced only when a copy exists (a seal that failed half-way and is redone): on FerretDB/SQLite an upsert by
-   * _id parses every row of its table, and these tables hold an entry per segment (measured 0.4 s per seal at
-   * ~800 segments, busy machine), where an insert goes through the unique index.
+   * replaced only when a copy exists (a seal that failed half-way and is redone): on FerretDB 1.24/SQLite as
+   * released an upsert by _id parses every row of its table, and these tables hold an entry per segment
+   * (measured 0.4 s per seal at ~800 segments, busy machine), where an insert goes through the unique index.
+   * (The embedded launcher indexes those lookups, scripts/ferretdb/idindex.go; a FerretDB behind MONGODB_URI
+   * may not.)
    */
   async publishSealed(entry: SegmentEntry, traces: BloomFilter, metadata: BloomFilter): Promise<void> {
     await insertOrReplace(this.blooms, { _id: entry._id, traces: new Binary(traces.bits), metadata: new Binary(metadata.bits) });

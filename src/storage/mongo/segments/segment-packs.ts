@@ -4,8 +4,9 @@ import type { ListDoc } from './segment-docs.js';
 
 /**
  * Packs: on the embedded database, a sealed segment's list documents are also kept as one document (a BSON
- * array in a Binary), alone in a collection of its own: FerretDB's SQLite backend answers even an exact-_id
- * read by parsing every row of the table, so a shared collection of packs would cost what all packs weigh.
+ * array in a Binary), alone in a collection of its own: FerretDB 1.24's SQLite backend as released answers even
+ * an exact-_id read by parsing every row of the table (the embedded launcher indexes those reads, but a FerretDB
+ * behind MONGODB_URI may not), so a shared collection of packs could cost what all packs weigh.
  * Reading the pack is one read of a one-row table and one decode in Node (a few ms for 1,000 rows), where a
  * query on the list collection decodes every document in Go (~100 ms for 1,000). The list collection stays the
  * record (retention, abandoned segments and MongoDB read it); a pack is written when its segment is sealed,
