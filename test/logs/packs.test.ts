@@ -1,0 +1,44 @@
+import { Binary, BSON, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
+import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { PackCache, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
+import { uniqueDbName } from '../helpers/server.js';
+
+/** Packs are stored deflated; packs written plain by an earlier version still read. */
+let client: MongoClient;
+const dbName = uniqueDbName();
+beforeAll(async () => {
+  client = await new MongoClient(inject('mongoUri')).connect();
+});
+afterAll(async () => {
+  await client.db(dbName).dropDatabase();
+  await client.close();
+});
+
+const rows = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    _id: `log-${i}`,
+    workspace_id: 'ws',
+    created_at: new Date(Date.UTC(2026, 0, 1, 0, i)),
+    model: 'gpt-4o',
+    meta: [`n\u001f${i}`],
+  })) as unknown as ListDoc[];
+const entry = (id: string) => ({ _id: id, updated_at: new Date(1) }) as SegmentEntry;
+
+describe('segment packs', () => {
+  it('are written deflated and read back whole, plain ones from earlier versions too', async () => {
+    const db = client.db(dbName);
+    const written = rows(500);
+    expect(await writePack(db, 'seg-deflated', written)).toBe(true);
+    const stored = await db.collection(packCollection('seg-deflated')).findOne({});
+    expect(stored!.z).toBe('deflate');
+    const plain = BSON.serialize({ rows: written });
+    expect(stored!.rows.length()).toBeLessThan(plain.length / 3);
+
+    await db.collection(packCollection('seg-plain')).insertOne({ _id: 'pack' as never, rows: new Binary(plain) });
+    const cache = new PackCache(db);
+    for (const id of ['seg-deflated', 'seg-plain']) expect(await cache.rows(entry(id))).toEqual(written);
+    expect(await cache.rows(entry('seg-none'))).toBeNull();
+  });
+});
