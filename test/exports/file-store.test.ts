@@ -1,24 +1,16 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GridFSBucket, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GridFSBucket } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { createGridFsBlobStore } from '../../src/storage/mongo/gridfs-blob-store.js';
-import { uniqueDbName } from '../helpers/server.js';
+import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /**
  * Export files keep GridFS's layout with chunks reachable by exact _id (`<file>#<n>`), so reading, checking and
  * deleting a file never queries the chunks collection as a whole; files written by the driver's GridFS before
  * still read.
  */
-let client: MongoClient;
-const dbName = uniqueDbName();
-beforeAll(async () => {
-  client = await new MongoClient(inject('mongoUri')).connect();
-});
-afterAll(async () => {
-  await client.db(dbName).dropDatabase();
-  await client.close();
-});
+const scratch = scratchDatabase();
 
 const bytes = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => i % 251));
 async function read(stream: Readable): Promise<Buffer> {
@@ -29,7 +21,7 @@ async function read(stream: Readable): Promise<Buffer> {
 
 describe('export file store', () => {
   it('writes numbered chunks, reads whole files and byte ranges across chunks, and deletes partial uploads', async () => {
-    const db = client.db(dbName);
+    const db = scratch.db();
     const store = createGridFsBlobStore(db);
     const content = bytes(600 * 1024); // three chunks of 255 KB
     const up = store.openUpload('a.jsonl', { exportId: 'exp-1', run: 1, contentType: 'application/x-ndjson' });
@@ -57,7 +49,7 @@ describe('export file store', () => {
   });
 
   it('reads, checks and deletes files written through the driver GridFS by earlier versions', async () => {
-    const db = client.db(dbName);
+    const db = scratch.db();
     const content = bytes(300 * 1024);
     const id = 'exp-old.1.abcd';
     await pipeline(

@@ -1,20 +1,12 @@
-import { Binary, BSON, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Binary, BSON } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import { PackCache, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
-import { uniqueDbName } from '../helpers/server.js';
+import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /** Packs are stored deflated; packs written plain by an earlier version still read. */
-let client: MongoClient;
-const dbName = uniqueDbName();
-beforeAll(async () => {
-  client = await new MongoClient(inject('mongoUri')).connect();
-});
-afterAll(async () => {
-  await client.db(dbName).dropDatabase();
-  await client.close();
-});
+const scratch = scratchDatabase();
 
 const rows = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
@@ -28,7 +20,7 @@ const entry = (id: string) => ({ _id: id, updated_at: new Date(1) }) as SegmentE
 
 describe('segment packs', () => {
   it('are written deflated and read back whole, plain ones from earlier versions too', async () => {
-    const db = client.db(dbName);
+    const db = scratch.db();
     const written = rows(500);
     expect(await writePack(db, 'seg-deflated', written)).toBe(true);
     const stored = await db.collection(packCollection('seg-deflated')).findOne({});

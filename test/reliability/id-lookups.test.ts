@@ -1,6 +1,6 @@
-import { type Collection, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { uniqueDbName } from '../helpers/server.js';
+import type { Collection } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /**
  * A read or update by exact _id costs what it touches, not what the collection holds. On the embedded database
@@ -8,15 +8,7 @@ import { uniqueDbName } from '../helpers/server.js';
  * so without it every such lookup reads the whole table); on MongoDB it holds anyway.
  */
 type Doc = { _id: string; body: string; n: number };
-let client: MongoClient;
-const dbName = uniqueDbName();
-beforeAll(async () => {
-  client = await new MongoClient(inject('mongoUri')).connect();
-});
-afterAll(async () => {
-  await client.db(dbName).dropDatabase();
-  await client.close();
-});
+const scratch = scratchDatabase();
 
 async function median(f: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -29,7 +21,7 @@ async function median(f: () => Promise<unknown>): Promise<number> {
 }
 
 async function fill(name: string, docs: number): Promise<Collection<Doc>> {
-  const col = client.db(dbName).collection<Doc>(name);
+  const col = scratch.db().collection<Doc>(name);
   for (let i = 0; i < docs; i += 1000) {
     await col.insertMany(Array.from({ length: Math.min(1000, docs - i) }, (_, j) => ({ _id: `id-${i + j}`, body: 'x'.repeat(2000), n: 0 })));
   }
