@@ -68,10 +68,20 @@ const sampler = setInterval(() => {
 }, 200);
 
 const headers = { 'x-portkey-api-key': server.key, 'content-type': 'application/json' };
+/** 503s answered (and retried after their Retry-After, as a client should; ids make the resend safe). */
+let unavailable = 0;
 async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res.json();
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 503 && attempt < 10) {
+      unavailable++;
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    return res.json();
+  }
 }
 const graphql = async (query: string, variables: Record<string, unknown>) => {
   const r = await api('POST', '/graphql', { query, variables });
@@ -91,7 +101,8 @@ function seedLog(i: number) {
     if (i !== traceStart) metadata.parent_span_id = `span-${traceStart}`;
   }
   if (i % 10 === 0) base.request.body.model = base.response.body.model = 'gpt-4o';
-  return { ...base, metadata, created_at: new Date(start + Math.floor((i / TOTAL) * SPAN_MS)).toISOString() };
+  // Client ids, so a batch resent after a 503 is stored once.
+  return { ...base, id: `vol-${i}`, metadata, created_at: new Date(start + Math.floor((i / TOTAL) * SPAN_MS)).toISOString() };
 }
 
 async function seed(from: number, to: number): Promise<void> {
@@ -192,7 +203,7 @@ try {
     await seed(seeded, n);
     const secs = (performance.now() - t) / 1000;
     console.error(
-      `seeded ${n} logs (${Math.round((n - seeded) / secs)} logs/s, ${(((cpuSeconds(server.pid) - cpu0) / (n - seeded)) * 1e6).toFixed(0)} us server CPU per log)`,
+      `seeded ${n} logs (${Math.round((n - seeded) / secs)} logs/s, ${(((cpuSeconds(server.pid) - cpu0) / (n - seeded)) * 1e6).toFixed(0)} us server CPU per log, ${unavailable} answers 503 and resent)`,
     );
     seeded = n;
     console.log(await measure(n));
