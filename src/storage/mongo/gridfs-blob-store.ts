@@ -69,6 +69,8 @@ export function createGridFsBlobStore(db: Db): BlobStore {
       let n = 0;
       let length = 0;
       const started = uploads.insertOne({ _id: id, exportId: meta.exportId });
+      // Awaited by the first chunk written; an upload aborted before that must not leave the failure unhandled.
+      started.catch(() => undefined);
       const writeChunk = async (data: Buffer) => {
         await chunks.insertOne({ _id: chunkId(id, n), files_id: id, n, data: new Binary(data) });
         n++;
