@@ -9,7 +9,7 @@
  */
 import { MongoClient, type Document } from 'mongodb';
 import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
-import { bodyCollection, CATALOG, listCollection, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
+import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -37,22 +37,19 @@ try {
   // a segment's list collection (Logport writes each log as an id claim, a list and a body document).
   const database = client.db(server.dbName);
   const segment = (await database.collection(OPEN_CATALOG).findOne({})) ?? (await database.collection(CATALOG).findOne({}));
-  const lists = await database
-    .collection(listCollection(String(segment!._id)))
+  const lists = await listOf(database, String(segment!._id))
     .find({}, { limit: 64 * BATCH })
     .toArray();
   const bodies = new Map(
     (
-      await database
-        .collection(bodyCollection(String(segment!._id)))
+      await bodiesOf(database, String(segment!._id))
         .find({})
         .toArray()
     ).map((b) => [String(b._id), b]),
   );
   const sample = lists.map((l) => ({ ...l, ...bodies.get(String(l._id)) }));
   const raw = database.collection('logs_raw');
-  for (const index of await database
-    .collection(listCollection(String(segment!._id)))
+  for (const index of await listOf(database, String(segment!._id))
     .listIndexes()
     .toArray()) {
     if (index.name !== '_id_') await raw.createIndexes([{ key: index.key, name: index.name }]);

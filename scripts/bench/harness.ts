@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -87,8 +87,10 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  // Keep draining the server's request log so its pipe never fills and blocks it.
-  child.stdout!.resume();
+  // Keep draining the server's request log so its pipe never fills and blocks it; BENCH_SERVER_LOG=file keeps it
+  // (which requests were slow, and when, during a long run).
+  if (process.env.BENCH_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_SERVER_LOG));
+  else child.stdout!.resume();
   return {
     url,
     key,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,7 +32,25 @@ func indexIDPaths(ctx context.Context, dir string, logger *slog.Logger) {
 	}()
 	for {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+		present := map[string]os.FileInfo{}
 		for _, f := range files {
+			if info, err := os.Stat(f); err == nil {
+				present[f] = info
+			}
+		}
+		// A dropped database's file is removed (Logport drops emptied segment databases): let go of it, so its
+		// space is freed and a database created again under the same name is watched afresh.
+		for f, w := range dbs {
+			if info, ok := present[f]; !ok || !os.SameFile(info, w.file) {
+				w.db.Close()
+				delete(dbs, f)
+			}
+		}
+		for _, f := range files {
+			info, exists := present[f]
+			if !exists {
+				continue
+			}
 			w, ok := dbs[f]
 			if !ok {
 				db, err := sql.Open("sqlite", "file:"+f+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)")
@@ -39,7 +58,7 @@ func indexIDPaths(ctx context.Context, dir string, logger *slog.Logger) {
 					continue
 				}
 				db.SetMaxOpenConns(1)
-				w = &watchedDB{db: db, schemaVersion: -1}
+				w = &watchedDB{db: db, file: info, schemaVersion: -1}
 				dbs[f] = w
 			}
 			if err := w.sync(ctx); err != nil && ctx.Err() == nil {
@@ -56,6 +75,7 @@ func indexIDPaths(ctx context.Context, dir string, logger *slog.Logger) {
 
 type watchedDB struct {
 	db            *sql.DB
+	file          os.FileInfo
 	schemaVersion int64
 }
 

@@ -1,6 +1,7 @@
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { uniqueDbName } from './server.js';
+import { dropWithSegments } from './drop-database.js';
 
 /**
  * A database of its own on the run's server, for tests that talk to storage directly (no Logport server):
@@ -13,7 +14,7 @@ export function scratchDatabase(): { db: () => Db } {
     client = await new MongoClient(inject('mongoUri')).connect();
   });
   afterAll(async () => {
-    await client?.db(name).dropDatabase();
+    if (client) await dropWithSegments(client.db(name));
     await client?.close();
   });
   return { db: () => client.db(name) };

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
+import { dropWithSegments } from './drop-database.js';
 
 export const ROOT_KEY = 'test-root-key-0123456789abcdef';
 
@@ -49,7 +50,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     dbName: env.MONGODB_DB!,
     env,
     async stop() {
-      await app.database.db.dropDatabase().catch(() => undefined);
+      await dropWithSegments(app.database.db).catch(() => undefined);
       await app.stop();
     },
   };

@@ -1,5 +1,5 @@
 import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
-import { bodyCollection, CATALOG, LOG_IDS, listCollection, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { bodiesOf, CATALOG, LOG_IDS, listOf, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 
 /**
@@ -13,13 +13,13 @@ async function segmentIds(db: Db): Promise<string[]> {
 
 export async function findStoredLogs(db: Db, filter: Filter<Document> = {}): Promise<Document[]> {
   const out: Document[] = [];
-  for (const s of await segmentIds(db)) out.push(...(await db.collection(listCollection(s)).find(filter).toArray()));
+  for (const s of await segmentIds(db)) out.push(...(await listOf(db, s).find(filter).toArray()));
   return out;
 }
 
 export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Promise<number> {
   let n = 0;
-  for (const s of await segmentIds(db)) n += await db.collection(listCollection(s)).countDocuments(filter);
+  for (const s of await segmentIds(db)) n += await listOf(db, s).countDocuments(filter);
   return n;
 }
 
@@ -30,7 +30,7 @@ export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Pr
 export async function updatePackedFields(db: Db, id: string, change: { set?: Record<string, unknown>; unset?: string[] }): Promise<void> {
   const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
   if (!claim) throw new Error(`no stored log ${id}`);
-  const bodies = db.collection<BodyDoc>(bodyCollection(claim.s));
+  const bodies = bodiesOf<BodyDoc>(db, claim.s);
   const body = await bodies.findOne({ _id: id });
   if (!body) throw new Error(`log ${id} has no body document`);
   const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
@@ -42,7 +42,7 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
 export async function findStoredLog(db: Db, id: string): Promise<Document | null> {
   const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
   if (!claim) return null;
-  const list = await db.collection<ListDoc>(listCollection(claim.s)).findOne({ _id: id });
-  const body = await db.collection<BodyDoc>(bodyCollection(claim.s)).findOne({ _id: id });
+  const list = await listOf<ListDoc>(db, claim.s).findOne({ _id: id });
+  const body = await bodiesOf<BodyDoc>(db, claim.s).findOne({ _id: id });
   return list && joinLogDoc(list, body ?? undefined);
 }

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
 import { CATALOG, LOG_IDS, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { dropEmptySegmentDatabases, SEGMENTS_PER_DATABASE, segmentDatabases, segmentDb } from '../../src/storage/mongo/segments/segment-databases.js';
 import { packCollection } from '../../src/storage/mongo/segments/segment-packs.js';
 import { pino } from 'pino';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -84,7 +85,10 @@ describe('segmented log storage (3 logs per segment)', () => {
     const sealed = entries.filter((e) => e.sealed);
     expect(sealed.length).toBeGreaterThanOrEqual(6);
     expect(sealed.every((e) => e.packed === true)).toBe(true);
-    for (const e of sealed) expect(await db.collection(packCollection(String(e._id))).countDocuments()).toBe(1);
+    for (const e of sealed) expect(await segmentDb(db, String(e._id)).collection(packCollection(String(e._id))).countDocuments()).toBe(1);
+    // Segments' collections live in a segment database, none in the main one (each SQLite file keeps a small schema).
+    expect((await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith('logs_'))).toEqual([]);
+    expect((await segmentDatabases(db)).size).toBe(1);
   });
 
   it('finds a log by id through the id filters of sealed segments, without the id index', async () => {
@@ -143,18 +147,54 @@ describe('segmented log storage (3 logs per segment)', () => {
     expect((await listAll(s)).ns).toHaveLength(21);
 
     const before = await db.collection(CATALOG).countDocuments({ workspace_id: WS });
-    const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).length;
+    const segmentCollections = async () => {
+      let n = 0;
+      for (const name of (await segmentDatabases(db)).values()) n += (await db.client.db(name).listCollections({}, { nameOnly: true }).toArray()).length;
+      return n;
+    };
+    const collections = await segmentCollections();
     // Minutes 0..20 from 11:50: a cutoff at minute 10 (12:00) drops the segments entirely older than it.
     // Half a minute after 12:00, which retention floors to the whole hour.
     const { deleted, cutoff } = await app.services.logs.enforceRetention((Date.now() - Date.parse(minute(10)) - 30_000) / 86_400_000);
     expect(cutoff.toISOString()).toBe(minute(10));
     expect(deleted).toBe(10);
     expect(await db.collection(CATALOG).countDocuments({ workspace_id: WS })).toBeLessThan(before);
-    expect((await db.listCollections({}, { nameOnly: true }).toArray()).length).toBeLessThan(collections);
+    expect(await segmentCollections()).toBeLessThan(collections);
     expect((await listAll(s)).ns).toEqual(newestFirst([...Array(11).keys()].map((i) => i + 10)));
     expect((await getLog(s, ids[0]!)).status).toBe(404);
     expect((await getLog(s, ids[15]!)).status).toBe(200);
   });
+
+  it('gives a segment database back once no segment lives in it and no writer may add one', async () => {
+    const db = s.app.database.db;
+    const entries = [...(await db.collection(CATALOG).find({}).toArray()), ...(await db.collection(OPEN_CATALOG).find({}).toArray())];
+    const live = entries.map((e) => String(e._id));
+    const [name] = [...(await segmentDatabases(db)).values()];
+    const later = Date.now() + 26 * 3_600_000;
+    expect(await dropEmptySegmentDatabases(db, live, later)).toBe(0); // segments still live there
+    expect(await dropEmptySegmentDatabases(db, [], Date.now())).toBe(0); // young: its writer may still open segments there
+    expect(await dropEmptySegmentDatabases(db, [], later)).toBe(1);
+    expect((await db.admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name)).not.toContain(name);
+  });
+});
+
+describe('segment databases (1 log per segment)', () => {
+  let s: TestServer;
+  afterAll(() => s?.stop());
+
+  it(`moves to a new database after ${SEGMENTS_PER_DATABASE} segments, and reads span them`, async () => {
+    s = await startTestServer({ LOG_SEGMENT_DOCS: '1' });
+    const n = SEGMENTS_PER_DATABASE + 5;
+    const ids = await ingest(
+      s,
+      Array.from({ length: n }, (_, i) => log(i % 60, { id: `one-${i}` })),
+      { query: q },
+    );
+    const db = s.app.database.db;
+    expect((await segmentDatabases(db)).size).toBe(2);
+    expect((await listAll(s, {}, 50)).totalCount).toBe(n);
+    for (const id of [ids[0]!, ids[n - 1]!]) expect((await getLog(s, id, { query: q })).status).toBe(200);
+  }, 120_000);
 });
 
 async function* streamAll(s: TestServer): AsyncGenerator<string> {

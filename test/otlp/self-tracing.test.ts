@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
 import { ROOT_KEY, testEnv } from '../helpers/server.js';
 import { findStoredLogs } from '../helpers/stored-logs.js';
+import { dropWithSegments } from '../helpers/drop-database.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -70,7 +71,7 @@ describe("Logport's own traces", () => {
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      await mongo.db(env.MONGODB_DB).dropDatabase();
+      await dropWithSegments(mongo.db(env.MONGODB_DB));
       await mongo.close();
     }
   });

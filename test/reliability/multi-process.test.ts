@@ -8,6 +8,7 @@ import { wsSubscribe } from '../helpers/typed.js';
 import { chatLog } from '../logs/fixtures.js';
 import { emptyReport, missingLogs, record } from './load.js';
 import { type LogportProcess, startLogport } from './processes.js';
+import { dropWithSegments } from '../helpers/drop-database.js';
 
 /**
  * Logport as an operator deploys it: two ROLE=api processes and one ROLE=worker process on one database, each
@@ -29,10 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await mongo
-    ?.db(env.MONGODB_DB!)
-    .dropDatabase()
-    .catch(() => undefined);
+  if (mongo) await dropWithSegments(mongo.db(env.MONGODB_DB!)).catch(() => undefined);
   await mongo?.close();
 });
 

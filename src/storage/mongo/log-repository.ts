@@ -5,8 +5,9 @@ import { withSpan } from '../../telemetry.js';
 import { translateDriverError } from './driver-errors.js';
 import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
-import { bodyCollection, LOG_IDS, listCollection, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
+import { bodiesOf, LOG_IDS, listOf, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc } from './segments/segment-docs.js';
+import { dropEmptySegmentDatabases } from './segments/segment-databases.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
 import { dropPack, writePack } from './segments/segment-packs.js';
 import { candidates, type Located, matchesWhole, newerFirst, readCollection, SegmentReader, withBodies } from './segments/segment-reads.js';
@@ -140,8 +141,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
     }
     const [list, body] = await Promise.all([
-      db.collection<ListDoc>(listCollection(segmentId)).findOne({ _id: id }),
-      db.collection<BodyDoc>(bodyCollection(segmentId)).findOne({ _id: id }),
+      listOf<ListDoc>(db, segmentId).findOne({ _id: id }),
+      bodiesOf<BodyDoc>(db, segmentId).findOne({ _id: id }),
     ]);
     return list ? fromLogDoc(joinLogDoc(list, body ?? undefined)) : undefined;
   }
@@ -210,6 +211,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         writer.forgetOlder(e._id, cutoff);
       }
       sealedCounts.clear();
+      // Files whose segments are all gone go back to the system (read fresh: other processes open segments too).
+      if (layout.segmentDatabases) await dropEmptySegmentDatabases(db, (await catalog.all()).map((e) => e._id));
       return deleted;
     },
 
@@ -328,12 +331,10 @@ async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Pr
     db,
     ids.map((d) => d._id),
   );
-  await db
-    .collection(listCollection(e._id))
+  await listOf(db, e._id)
     .drop()
     .catch(() => false);
-  await db
-    .collection(bodyCollection(e._id))
+  await bodiesOf(db, e._id)
     .drop()
     .catch(() => false);
   return ids.length;
@@ -343,8 +344,8 @@ async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Pr
 async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, cutoff: Date, openHere: boolean): Promise<number> {
   const old = await readCollection(db, e._id, { created_at: { $lt: cutoff } });
   if (old.length === 0) return 0;
-  await db.collection(listCollection(e._id)).deleteMany({ created_at: { $lt: cutoff } });
-  await db.collection(bodyCollection(e._id)).bulkWrite(
+  await listOf(db, e._id).deleteMany({ created_at: { $lt: cutoff } });
+  await bodiesOf(db, e._id).bulkWrite(
     old.map((d) => ({ deleteOne: { filter: { _id: d._id as never } } })),
     { ordered: false },
   );

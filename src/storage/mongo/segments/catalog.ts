@@ -1,6 +1,7 @@
-import { Binary, type Collection, type Db, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
+import { Binary, type Collection, type Db, type Document, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
 import { isDuplicateKey } from '../driver-errors.js';
 import { BloomFilter } from './bloom.js';
+import { segmentDb } from './segment-databases.js';
 
 /**
  * Logs live in bounded segments, one collection pair per segment (list documents and bodies), so that a
@@ -50,6 +51,13 @@ export interface SegmentBlooms {
 
 export const listCollection = (segmentId: string) => `logs_${segmentId}`;
 export const bodyCollection = (segmentId: string) => `logs_${segmentId}_bodies`;
+
+/** A segment's list collection, in the database that holds it (see segment-databases.ts). */
+export const listOf = <T extends Document = Document>(db: Db, segmentId: string): Collection<T> =>
+  segmentDb(db, segmentId).collection<T>(listCollection(segmentId));
+/** A segment's body collection, in the database that holds it. */
+export const bodiesOf = <T extends Document = Document>(db: Db, segmentId: string): Collection<T> =>
+  segmentDb(db, segmentId).collection<T>(bodyCollection(segmentId));
 
 /**
  * The catalog as this process knows it. Reads call `segments()`, which re-reads the open entries (a handful)

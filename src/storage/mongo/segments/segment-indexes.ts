@@ -89,6 +89,7 @@ export async function segmentLayout(db: Db, opts: SegmentLayoutOptions): Promise
     bloomMaxBytes: ferret ? 64 * 1024 : 1024 * 1024,
     indexes: ferret ? [] : SEGMENT_INDEXES,
     pack: ferret,
+    segmentDatabases: ferret,
     keepOpenRows: ferret && maxDocs <= MAX_KEPT_OPEN_ROWS,
   };
 }

@@ -1,7 +1,8 @@
 import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
 import { Binary, BSON, type Db } from 'mongodb';
-import { listCollection, type SegmentEntry } from './catalog.js';
+import { listOf, type SegmentEntry } from './catalog.js';
+import { segmentDb } from './segment-databases.js';
 import type { ListDoc } from './segment-docs.js';
 
 /**
@@ -15,6 +16,7 @@ import type { ListDoc } from './segment-docs.js';
  * before the catalog says so.
  */
 export const packCollection = (segmentId: string) => `logs_${segmentId}_pack`;
+const packOf = (db: Db, segmentId: string) => segmentDb(db, segmentId).collection<PackDoc>(packCollection(segmentId));
 const PACK_ID = 'pack';
 
 interface PackDoc {
@@ -32,18 +34,17 @@ const MAX_PACK_BYTES = 15 * 1024 * 1024;
 
 /** Writes a segment's pack from its list documents (read whole when not given); false when too large to pack. */
 export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Promise<boolean> {
-  const docs = rows ?? (await db.collection<ListDoc>(listCollection(segmentId)).find({}, { batchSize: 1_000_000 }).toArray());
+  const docs = rows ?? (await listOf<ListDoc>(db, segmentId).find({}, { batchSize: 1_000_000 }).toArray());
   // Deflated (~6x smaller for list documents): the database reads, converts and sends a pack on every cold read,
   // at a cost that follows its size, where inflating it here takes ~1 ms.
   const bytes = await deflated(BSON.serialize({ rows: docs }, { ignoreUndefined: true }));
   if (bytes.length > MAX_PACK_BYTES) return false;
-  await db.collection<PackDoc>(packCollection(segmentId)).replaceOne({ _id: PACK_ID }, { rows: new Binary(bytes), z: 'deflate' }, { upsert: true });
+  await packOf(db, segmentId).replaceOne({ _id: PACK_ID }, { rows: new Binary(bytes), z: 'deflate' }, { upsert: true });
   return true;
 }
 
 export async function dropPack(db: Db, segmentId: string): Promise<void> {
-  await db
-    .collection(packCollection(segmentId))
+  await packOf(db, segmentId)
     .drop()
     .catch(() => false);
 }
@@ -96,7 +97,7 @@ export class PackCache {
       this.stored.set(segmentId, hit);
       return hit.doc;
     }
-    const doc = await this.db.collection<PackDoc>(packCollection(segmentId)).findOne({ _id: PACK_ID });
+    const doc = await packOf(this.db, segmentId).findOne({ _id: PACK_ID });
     if (hit) this.forgetStored(segmentId);
     this.stored.set(segmentId, { at, doc });
     this.storedBytes += doc?.rows.length() ?? 0;

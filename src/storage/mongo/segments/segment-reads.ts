@@ -2,7 +2,7 @@ import type { Db, Filter } from 'mongodb';
 import { Query } from 'mingo';
 import type { LogFilter } from '../../../domain/logs/log-filter.js';
 import type { LogDoc } from '../log-document.js';
-import { bodyCollection, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
+import { bodiesOf, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
 import { PackCache } from './segment-packs.js';
 
@@ -89,7 +89,7 @@ export async function withBodies(
     else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc._id);
   }
   for (const [segment, ids] of bySegment) {
-    const col = db.collection<BodyDoc>(bodyCollection(segment));
+    const col = bodiesOf<BodyDoc>(db, segment);
     const total = segmentCounts.get(segment) ?? Infinity;
     if (ids.length > 64 && ids.length >= total * BULK_BODY_SHARE) {
       // One batch: FerretDB on SQLite re-runs the query for every further batch.
@@ -118,8 +118,7 @@ export interface SegmentReadOptions {
 /** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
 export function readCollection(db: Db, segment: string, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
   const size = opts.limit ?? 1_000_000;
-  return db
-    .collection<ListDoc>(listCollection(segment))
+  return listOf<ListDoc>(db, segment)
     .find(q as Filter<ListDoc>, { sort: opts.sort, limit: opts.limit, batchSize: size + 1, projection: opts.projection })
     .toArray();
 }
@@ -156,7 +155,7 @@ export class SegmentReader {
 
   async count(e: SegmentEntry, q: Filter<LogDoc>): Promise<number> {
     const rows = await this.rowsOf(e);
-    if (!rows) return this.db.collection<ListDoc>(listCollection(e._id)).countDocuments(q as Filter<ListDoc>);
+    if (!rows) return listOf<ListDoc>(this.db, e._id).countDocuments(q as Filter<ListDoc>);
     const match = new Query(q as Record<string, unknown>);
     let n = 0;
     for (const d of rows) if (match.test(d)) n++;

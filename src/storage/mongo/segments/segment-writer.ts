@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
+import { Binary, type Collection, type Db, type IndexDescription, MongoBulkWriteError } from 'mongodb';
 import { DUPLICATE_KEY, translateDriverError } from '../driver-errors.js';
 import type { LogDoc } from '../log-document.js';
-import { bodyCollection, LOG_IDS, listCollection, type SegmentCatalog, type SegmentEntry } from './catalog.js';
+import { bodiesOf, LOG_IDS, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
+import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } from './segment-databases.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
@@ -24,6 +25,8 @@ export interface SegmentLayout {
    * Bloom filters of their log ids in the catalog.
    */
   pack: boolean;
+  /** On FerretDB: segments' collections go to databases of their own (segment-databases.ts); else the main one. */
+  segmentDatabases: boolean;
   /** Keep each open segment's list documents and bodies in memory for reads (small embedded segments only). */
   keepOpenRows: boolean;
 }
@@ -59,10 +62,10 @@ const onlyDuplicates = (err: unknown) =>
   err instanceof MongoBulkWriteError && Array.isArray(err.writeErrors) && err.writeErrors.length > 0 && err.writeErrors.every((e) => e.code === DUPLICATE_KEY);
 
 /** Inserts keeping the first copy of any _id already present; returns the indexes that were duplicates. */
-async function insertKeepingFirst(db: Db, collection: string, docs: object[]): Promise<Set<number>> {
+async function insertKeepingFirst(collection: Collection, docs: object[]): Promise<Set<number>> {
   if (docs.length === 0) return new Set();
   try {
-    await db.collection(collection).insertMany(docs as never[], { ordered: false });
+    await collection.insertMany(docs as never[], { ordered: false });
     return new Set();
   } catch (err) {
     if (!onlyDuplicates(err)) throw translateDriverError(err);
@@ -82,6 +85,8 @@ export class SegmentWriter {
   /** Every segment this process opened and has not finished sealing, by segment id. */
   private readonly mine = new Map<string, OpenSegment>();
   private readonly opening = new Map<string, Promise<OpenSegment>>();
+  /** The segment database this process opens segments in, when the layout uses them. */
+  private database?: { key: string; openedAt: number; segments: number };
 
   constructor(
     private readonly db: Db,
@@ -143,8 +148,7 @@ export class SegmentWriter {
   private async write(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     const segmentId = seg.entry._id;
     const dupes = await insertKeepingFirst(
-      this.db,
-      LOG_IDS,
+      this.db.collection(LOG_IDS),
       docs.map((d) => ({ _id: d._id, s: segmentId })),
     );
     const mine = docs.filter((_, i) => !dupes.has(i));
@@ -214,7 +218,7 @@ export class SegmentWriter {
   /** Whether a segment's list collection has the log (a segment the catalog does not know is gone). */
   private async holds(segmentId: string, known: boolean, logId: string): Promise<boolean> {
     if (!known) return false;
-    return !!(await this.db.collection(listCollection(segmentId)).findOne({ _id: logId as never }, { projection: { _id: 1 } }));
+    return !!(await listOf(this.db, segmentId).findOne({ _id: logId as never }, { projection: { _id: 1 } }));
   }
 
   /**
@@ -231,8 +235,8 @@ export class SegmentWriter {
       bodies.push(body);
     }
     const segmentId = seg.entry._id;
-    await insertKeepingFirst(this.db, bodyCollection(segmentId), bodies);
-    const present = await insertKeepingFirst(this.db, listCollection(segmentId), lists);
+    await insertKeepingFirst(bodiesOf(this.db, segmentId), bodies);
+    const present = await insertKeepingFirst(listOf(this.db, segmentId), lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
     // failed (a lost acknowledgement, a crash) is counted now.
     // Without kept rows, a copy already present is taken as counted.
@@ -287,10 +291,21 @@ export class SegmentWriter {
     }
   }
 
+  /** A new segment's id, naming the database its collections go to (a new one when the current is full or old). */
+  private newSegmentId(now: number): string {
+    if (!this.layout.segmentDatabases) return newSegmentId(now);
+    let d = this.database;
+    if (!d || d.segments >= SEGMENTS_PER_DATABASE || now - d.openedAt >= DATABASE_MAX_AGE_MS) {
+      d = this.database = { key: databaseKey(now), openedAt: now, segments: 0 };
+    }
+    d.segments++;
+    return segmentIdIn(newSegmentId(now), d.key);
+  }
+
   private async openSegment(workspaceId: string): Promise<OpenSegment> {
     const now = new Date();
     const entry: SegmentEntry = {
-      _id: newSegmentId(now.getTime()),
+      _id: this.newSegmentId(now.getTime()),
       workspace_id: workspaceId,
       sealed: false,
       writer: this.writerId,
@@ -304,7 +319,7 @@ export class SegmentWriter {
       updated_at: now,
     };
     if (this.layout.indexes.length) {
-      const list = this.db.collection(listCollection(entry._id));
+      const list = listOf(this.db, entry._id);
       // One at a time: FerretDB 1.24 panics on some multi-index createIndexes calls.
       for (const index of this.layout.indexes) await list.createIndexes([index]);
     }
@@ -382,7 +397,7 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   // next write after an idle minute re-reads the entry and moves on to a new segment).
   const claimed = await catalog.open.updateOne({ _id: entry._id, updated_at: entry.updated_at }, { $set: { writer: 'sealing', updated_at: new Date() } });
   if (claimed.modifiedCount !== 1) return;
-  const docs = await db.collection<ListDoc>(listCollection(entry._id)).find({}, { batchSize: 1_000_000 }).toArray();
+  const docs = await listOf<ListDoc>(db, entry._id).find({}, { batchSize: 1_000_000 }).toArray();
   const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes, undefined, layout.pack);
   for (const d of docs) stats.add(d);
   const packed = layout.pack && (await writePack(db, entry._id, docs));
