@@ -40,18 +40,10 @@ try {
   const lists = await listOf(database, String(segment!._id))
     .find({}, { limit: 64 * BATCH })
     .toArray();
-  const bodies = new Map(
-    (
-      await bodiesOf(database, String(segment!._id))
-        .find({})
-        .toArray()
-    ).map((b) => [String(b._id), b]),
-  );
+  const bodies = new Map((await bodiesOf(database, String(segment!._id)).find({}).toArray()).map((b) => [String(b._id), b]));
   const sample = lists.map((l) => ({ ...l, ...bodies.get(String(l._id)) }));
   const raw = database.collection('logs_raw');
-  for (const index of await listOf(database, String(segment!._id))
-    .listIndexes()
-    .toArray()) {
+  for (const index of await listOf(database, String(segment!._id)).listIndexes().toArray()) {
     if (index.name !== '_id_') await raw.createIndexes([{ key: index.key, name: index.name }]);
   }
   const batches: Document[][] = [];

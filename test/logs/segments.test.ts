@@ -85,7 +85,12 @@ describe('segmented log storage (3 logs per segment)', () => {
     const sealed = entries.filter((e) => e.sealed);
     expect(sealed.length).toBeGreaterThanOrEqual(6);
     expect(sealed.every((e) => e.packed === true)).toBe(true);
-    for (const e of sealed) expect(await segmentDb(db, String(e._id)).collection(packCollection(String(e._id))).countDocuments()).toBe(1);
+    for (const e of sealed)
+      expect(
+        await segmentDb(db, String(e._id))
+          .collection(packCollection(String(e._id)))
+          .countDocuments(),
+      ).toBe(1);
     // Segments' collections live in a segment database, none in the main one (each SQLite file keeps a small schema).
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith('logs_'))).toEqual([]);
     expect((await segmentDatabases(db)).size).toBe(1);

@@ -140,10 +140,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       const list = rows.find((d) => d._id === id);
       return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
     }
-    const [list, body] = await Promise.all([
-      listOf<ListDoc>(db, segmentId).findOne({ _id: id }),
-      bodiesOf<BodyDoc>(db, segmentId).findOne({ _id: id }),
-    ]);
+    const [list, body] = await Promise.all([listOf<ListDoc>(db, segmentId).findOne({ _id: id }), bodiesOf<BodyDoc>(db, segmentId).findOne({ _id: id })]);
     return list ? fromLogDoc(joinLogDoc(list, body ?? undefined)) : undefined;
   }
 
@@ -212,7 +209,11 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       }
       sealedCounts.clear();
       // Files whose segments are all gone go back to the system (read fresh: other processes open segments too).
-      if (layout.segmentDatabases) await dropEmptySegmentDatabases(db, (await catalog.all()).map((e) => e._id));
+      if (layout.segmentDatabases)
+        await dropEmptySegmentDatabases(
+          db,
+          (await catalog.all()).map((e) => e._id),
+        );
       return deleted;
     },
 
