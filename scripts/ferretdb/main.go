@@ -51,7 +51,7 @@ func main() {
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		fail(err)
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(&lazyAttrs{inner: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
 
 	var sqliteWatch string
 	conf := &ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: addr}, Handler: *handler, Logger: logger}

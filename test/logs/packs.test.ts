@@ -2,7 +2,8 @@ import { Binary, BSON } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
-import { PackCache, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
+import type { BodyDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { PackCache, packCollection, readBodyPacks, writeBodyPacks, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
 import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /** Packs are stored deflated; packs written plain by an earlier version still read. */
@@ -32,5 +33,25 @@ describe('segment packs', () => {
     const cache = new PackCache(db);
     for (const id of ['seg-deflated', 'seg-plain']) expect(await cache.rows(entry(id))).toEqual(written);
     expect(await cache.rows(entry('seg-none'))).toBeNull();
+  });
+
+  it('pack bodies into documents under the size limit, and a missing part reads as none', async () => {
+    const db = scratch.db();
+    // 4 bodies of ~3 MB: more than one pack document holds (8 MB of raw bodies each).
+    const bodies: BodyDoc[] = Array.from({ length: 4 }, (_, i) => ({
+      _id: `big-${i}`,
+      request_headers: '{}',
+      request_body: JSON.stringify({ text: `${i} `.repeat(1_500_000) }),
+      response_headers: '{}',
+      response_body: '{}',
+      rest: new Binary(BSON.serialize({ n: i })),
+    }));
+    const parts = await writeBodyPacks(db, 'seg-bodies', bodies);
+    expect(parts).toBe(2);
+    const read = await readBodyPacks(db, 'seg-bodies', parts);
+    expect(read?.map((b) => [b._id, b.request_body, BSON.deserialize(b.rest.buffer).n])).toEqual(bodies.map((b, i) => [b._id, b.request_body, i]));
+    expect(await writeBodyPacks(db, 'seg-bodies', [])).toBe(0);
+    await db.collection(packCollection('seg-bodies')).deleteOne({ _id: 'bodies.1' as never });
+    expect(await readBodyPacks(db, 'seg-bodies', parts)).toBeNull();
   });
 });

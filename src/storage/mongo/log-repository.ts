@@ -9,7 +9,7 @@ import { bodiesOf, LOG_IDS, listOf, SegmentCatalog, type SegmentEntry } from './
 import { type BodyDoc, joinLogDoc, type ListDoc } from './segments/segment-docs.js';
 import { dropEmptySegmentDatabases } from './segments/segment-databases.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
-import { dropPack, writePack } from './segments/segment-packs.js';
+import { dropBodyPacks, dropPack, writePack } from './segments/segment-packs.js';
 import { candidates, type Located, matchesWhole, newerFirst, readCollection, SegmentReader, withBodies } from './segments/segment-reads.js';
 import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/segment-writer.js';
 
@@ -18,6 +18,8 @@ const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 const ABANDONED_MS = 10 * 60_000;
 /** A count over budget is deferred only when at least this many segments remain to be counted. */
 const MIN_DEFERRED_SEGMENTS = 4;
+/** Counts of sealed segments per query kept (~200 bytes each). */
+const MAX_CACHED_COUNTS = 200_000;
 /** Segments a lookup by id reads at once before it asks the id index instead. */
 const MAX_ID_CANDIDATES = 16;
 /** Overlapping segments an export merges at once before it falls back to reading them one by one. */
@@ -63,7 +65,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   const sealedCounts = new Map<string, number>();
   let lastAbandonedCheck = 0;
 
-  const countsOf = (segs: SegmentEntry[]) => new Map(segs.map((e) => [e._id, e.count]));
+  const byId = (segs: SegmentEntry[]) => new Map(segs.map((e) => [e._id, e]));
 
   /** Seals segments left open by processes that went away (in the background, at most every minute). */
   function sealAbandonedSoon(): void {
@@ -88,7 +90,11 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     const cached = sealedCounts.get(key);
     if (cached !== undefined) return cached;
     const n = await reader.count(e, q);
-    if (e.sealed) sealedCounts.set(key, n);
+    if (e.sealed) {
+      // Bounded (a key per segment and query): the oldest entries go first, as Map keeps insertion order.
+      if (sealedCounts.size >= MAX_CACHED_COUNTS) for (const k of [...sealedCounts.keys()].slice(0, MAX_CACHED_COUNTS / 10)) sealedCounts.delete(k);
+      sealedCounts.set(key, n);
+    }
     return n;
   }
 
@@ -157,7 +163,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     reader,
     segmentsFor,
     pageNewestFirst,
-    withBodies: (rows, segs) => withBodies(db, rows, countsOf(segs), localBodies),
+    withBodies: (rows, segs) => withBodies(db, rows, byId(segs), localBodies),
   };
 
   return {
@@ -192,7 +198,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
           for (const doc of await reader.read(e, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
         }
         const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
-        return (await withBodies(db, spans, countsOf(segs), localBodies)).map(fromLogDoc);
+        return (await withBodies(db, spans, byId(segs), localBodies)).map(fromLogDoc);
       }),
 
     deleteCreatedBefore: async (cutoff) => {
@@ -252,7 +258,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       withSpan('db logs.find page', DB_ATTRS, async () => {
         if (first <= 0) return [];
         const { rows, segs } = await pageNewestFirst(workspaceId, filter, first, after);
-        return (await withBodies(db, rows, countsOf(segs), localBodies)).map(fromLogDoc);
+        return (await withBodies(db, rows, byId(segs), localBodies)).map(fromLogDoc);
       }),
 
     store,
@@ -272,7 +278,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     let skip = page.offset ?? 0;
     let left = page.limit ?? Infinity;
     const segs = await segmentsFor(workspaceId, filter);
-    const counts = countsOf(segs);
+    const entries = byId(segs);
     for (const group of overlappingGroups(segs)) {
       // A group whose whole count is to be skipped is not read at all (paged exports).
       if (group.every((e) => matchesWhole(e, filter)) && skip >= group.reduce((n, e) => n + e.count, 0)) {
@@ -287,7 +293,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       // Bodies in slices, so a big group is never held twice over; read from the database (one batch per
       // segment), not from the writer's copy: an export reports what is stored.
       for (let i = 0; i < take.length; i += 2000) {
-        for (const doc of await withBodies(db, take.slice(i, i + 2000), counts)) {
+        for (const doc of await withBodies(db, take.slice(i, i + 2000), entries)) {
           const r = fromLogDoc(withoutHeaders ? { ...doc, request_headers: '', response_headers: '' } : doc);
           yield r;
         }
@@ -358,8 +364,10 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
     const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } });
     // The pack is rewritten before the entry that points readers at it changes (its cache key is updated_at).
     const packed = !!e.packed && (await writePack(db, e._id, rest));
+    // Bodies packed at sealing would keep the deleted logs' bodies: dropped, readers use the bodies collection.
+    const { body_packs: _dropped, ...kept } = e;
     const updated = {
-      ...e,
+      ...kept,
       packed,
       count: rest.length,
       created_min: rest[0]?.created_at ?? null,
@@ -368,6 +376,7 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
     };
     await catalog.sealed.replaceOne({ _id: e._id }, updated);
     catalog.putLocal(updated);
+    if (e.body_packs) await dropBodyPacks(db, e._id);
   } else if (!openHere) {
     // Another process's open segment: its writer keeps the stats; the count is corrected when it is sealed.
   }

@@ -39,6 +39,8 @@ export interface SegmentEntry {
   updated_at: Date;
   /** A sealed segment whose list documents are also packed into one document (see segment-packs.ts). */
   packed?: boolean;
+  /** Documents its bodies are packed into beside the list pack (writeBodyPacks); none when absent. */
+  body_packs?: number;
   /** Bloom filter of a sealed segment's log ids (small: kept in the entry, so every process has them all). */
   ids?: Binary;
 }

@@ -4,7 +4,7 @@ import type { LogFilter } from '../../../domain/logs/log-filter.js';
 import type { LogDoc } from '../log-document.js';
 import { bodiesOf, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
-import { PackCache } from './segment-packs.js';
+import { PackCache, readBodyPacks } from './segment-packs.js';
 
 /** A list document with the segment it came from. */
 export interface Located {
@@ -78,7 +78,7 @@ export function matchesWhole(e: SegmentEntry, f: LogFilter): boolean {
 export async function withBodies(
   db: Db,
   rows: Located[],
-  segmentCounts: Map<string, number>,
+  segments: Map<string, SegmentEntry>,
   localBodies: (segment: string) => Map<string, BodyDoc> | undefined = () => undefined,
 ): Promise<LogDoc[]> {
   const bodies = new Map<string, BodyDoc>();
@@ -90,10 +90,12 @@ export async function withBodies(
   }
   for (const [segment, ids] of bySegment) {
     const col = bodiesOf<BodyDoc>(db, segment);
-    const total = segmentCounts.get(segment) ?? Infinity;
+    const entry = segments.get(segment);
+    const total = entry?.count ?? Infinity;
     if (ids.length > 64 && ids.length >= total * BULK_BODY_SHARE) {
-      // One batch: FerretDB on SQLite re-runs the query for every further batch.
-      for (const b of await col.find({}, { batchSize: total + 1000 }).toArray()) bodies.set(b._id, b);
+      const packed = entry?.body_packs ? await readBodyPacks(db, segment, entry.body_packs) : null;
+      // Else one batch: FerretDB on SQLite re-runs the query for every further batch.
+      for (const b of packed ?? (await col.find({}, { batchSize: total + 1000 }).toArray())) bodies.set(b._id, b);
       continue;
     }
     if (total <= ids.length * SMALL_SEGMENT_FACTOR) {
