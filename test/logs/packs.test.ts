@@ -54,4 +54,18 @@ describe('segment packs', () => {
     await db.collection(packCollection('seg-bodies')).deleteOne({ _id: 'bodies.1' as never });
     expect(await readBodyPacks(db, 'seg-bodies', parts)).toBeNull();
   });
+
+  it('a one-pass read uses the cache but adds nothing to it', async () => {
+    const db = scratch.db();
+    const written = rows(50);
+    await writePack(db, 'seg-once', written);
+    await writePack(db, 'seg-kept', written);
+    const cache = new PackCache(db);
+    expect(await cache.rows(entry('seg-once'), false)).toEqual(written);
+    expect(await cache.rows(entry('seg-kept'))).toEqual(written);
+    for (const id of ['seg-once', 'seg-kept']) await db.collection(packCollection(id)).drop();
+    // Only the kept one is still served from memory; both are served to one-pass reads while cached.
+    expect(await cache.rows(entry('seg-once'))).toBeNull();
+    expect(await cache.rows(entry('seg-kept'), false)).toEqual(written);
+  });
 });

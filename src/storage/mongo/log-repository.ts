@@ -18,6 +18,8 @@ const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 const ABANDONED_MS = 10 * 60_000;
 /** A count over budget is deferred only when at least this many segments remain to be counted. */
 const MIN_DEFERRED_SEGMENTS = 4;
+/** Segments a stream may read through the pack caches (more: it reads around them, see PackCache.rows). */
+const MAX_CACHED_WALK = 8;
 /** Counts of sealed segments per query kept (~200 bytes each). */
 const MAX_CACHED_COUNTS = 200_000;
 /** Segments a lookup by id reads at once before it asks the id index instead. */
@@ -279,6 +281,9 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     let left = page.limit ?? Infinity;
     const segs = await segmentsFor(workspaceId, filter);
     const entries = byId(segs);
+    // A walk over many segments (an export) leaves the pack caches to interactive reads; a short one (the
+    // seconds at the edges of an analytics range) uses them like any read.
+    const once = segs.length > MAX_CACHED_WALK;
     for (const group of overlappingGroups(segs)) {
       // A group whose whole count is to be skipped is not read at all (paged exports).
       if (group.every((e) => matchesWhole(e, filter)) && skip >= group.reduce((n, e) => n + e.count, 0)) {
@@ -286,7 +291,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
         continue;
       }
       const rows: Located[] = [];
-      for (const e of group) for (const doc of await reader.read(e, q)) rows.push({ doc, segment: e._id });
+      for (const e of group) for (const doc of await reader.read(e, q, { once })) rows.push({ doc, segment: e._id });
       rows.sort((a, b) => newerFirst(a.doc, b.doc));
       const take = rows.slice(Math.min(skip, rows.length), Math.min(rows.length, skip + left));
       skip = Math.max(0, skip - rows.length);

@@ -118,13 +118,18 @@ export class PackCache {
   constructor(
     private readonly db: Db,
     private readonly maxSegments = 48,
-    private readonly maxStoredBytes = 128 * 1024 * 1024,
+    private readonly maxStoredBytes = 64 * 1024 * 1024,
   ) {}
 
-  /** The segment's rows from its pack, or null when it has none (read its collection instead). */
-  rows(e: SegmentEntry): Promise<ListDoc[] | null> {
+  /**
+   * The segment's rows from its pack, or null when it has none (read its collection instead). `keep: false`
+   * (a read that walks every segment once, like an export) uses what is cached but adds nothing: it would
+   * only push out what interactive reads use, and hold up to the caches' size in memory while it runs.
+   */
+  rows(e: SegmentEntry, keep = true): Promise<ListDoc[] | null> {
     const at = e.updated_at.getTime();
     const hit = this.decoded.get(e._id);
+    if (!keep) return hit && hit.at === at ? hit.rows : this.load(e._id, at, false);
     if (hit && hit.at === at) {
       // Re-inserted: Map order is the eviction order.
       this.decoded.delete(e._id);
@@ -138,21 +143,23 @@ export class PackCache {
     return rows;
   }
 
-  private async load(segmentId: string, at: number): Promise<ListDoc[] | null> {
-    const doc = await this.storedDoc(segmentId, at);
+  private async load(segmentId: string, at: number, keep = true): Promise<ListDoc[] | null> {
+    const doc = await this.storedDoc(segmentId, at, keep);
     if (!doc) return null;
     const bytes = doc.z === 'deflate' ? await inflated(doc.rows.buffer) : doc.rows.buffer;
     return (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
   }
 
-  private async storedDoc(segmentId: string, at: number): Promise<PackDoc | null> {
+  private async storedDoc(segmentId: string, at: number, keep: boolean): Promise<PackDoc | null> {
     const hit = this.stored.get(segmentId);
     if (hit && hit.at === at) {
+      if (!keep) return hit.doc;
       this.stored.delete(segmentId);
       this.stored.set(segmentId, hit);
       return hit.doc;
     }
     const doc = await packOf(this.db, segmentId).findOne({ _id: PACK_ID });
+    if (!keep) return doc;
     if (hit) this.forgetStored(segmentId);
     this.stored.set(segmentId, { at, doc });
     this.storedBytes += doc?.rows.length() ?? 0;

@@ -115,6 +115,8 @@ export interface SegmentReadOptions {
   sort?: Record<string, 1 | -1>;
   limit?: number;
   projection?: Record<string, 0>;
+  /** One pass over many segments (an export): packs are not added to the caches (PackCache.rows). */
+  once?: boolean;
 }
 
 /** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
@@ -140,14 +142,14 @@ export class SegmentReader {
     this.packs = new PackCache(db);
   }
 
-  private async rowsOf(e: SegmentEntry): Promise<ListDoc[] | null> {
+  private async rowsOf(e: SegmentEntry, keep = true): Promise<ListDoc[] | null> {
     const local = this.localRows(e._id);
     if (local) return local;
-    return e.sealed && e.packed ? this.packs.rows(e) : null;
+    return e.sealed && e.packed ? this.packs.rows(e, keep) : null;
   }
 
   async read(e: SegmentEntry, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
-    const rows = await this.rowsOf(e);
+    const rows = await this.rowsOf(e, !opts.once);
     if (!rows) return readCollection(this.db, e._id, q, opts);
     const match = new Query(q as Record<string, unknown>);
     const found = rows.filter((d) => match.test(d));
