@@ -59,6 +59,8 @@ const docStart = (t: number, span: number) => t - (t % span);
 /** Level 0 keeps each part in its own document; finer levels keep them together. */
 const docId = (ws: string, level: number, start: number, part: Part) => (level === 0 ? `${ws}|0|${start}|${part}` : `${ws}|${level}|${start}`);
 const WORKSPACES_ID = 'workspaces';
+/** Exact-_id reads in flight at once for one analytics read (a 30-day range reads ~31-93 documents). */
+const PARALLEL_READS = 16;
 
 const toStatsDoc = (s: Stats): StatsDoc => ({ n: s.n, e: s.e, c: s.cost, rt: s.reqTokens, ct: s.resTokens, tt: s.totTokens, ls: s.latSum, ln: s.latN });
 const fromStatsDoc = (d: StatsDoc): Stats => ({
@@ -135,12 +137,24 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
     }
   }
 
-  /** One read per collection: a scan of a small table on FerretDB, an _id index range on MongoDB. */
+  /**
+   * MongoDB: one `$in` read per collection, an _id index range. Partitioned (FerretDB): one exact-_id read per
+   * document, the only read FerretDB does not answer by decoding the whole collection; an `$in` over two day
+   * documents decoded the month's partition, histograms and users included (a 30-day graph at 1,000,000 logs:
+   * ~430 ms).
+   */
   async function fetch(docs: Map<string, Loc>): Promise<Map<string, RollupDoc>> {
-    const found = await Promise.all(
-      [...byCollection(docs)].map(([c, list]) => (list.length === 1 ? c.find({ _id: list[0]! }) : c.find({ _id: { $in: list } })).toArray()),
-    );
-    return new Map(found.flat().map((d) => [d._id, d]));
+    const groups = [...byCollection(docs)];
+    if (!opts.partitioned) {
+      const found = await Promise.all(groups.map(([c, list]) => c.find({ _id: { $in: list } }).toArray()));
+      return new Map(found.flat().map((d) => [d._id, d]));
+    }
+    const reads = groups.flatMap(([c, list]) => list.map((id) => () => c.findOne({ _id: id })));
+    const out = new Map<string, RollupDoc>();
+    for (let i = 0; i < reads.length; i += PARALLEL_READS) {
+      for (const d of await Promise.all(reads.slice(i, i + PARALLEL_READS).map((read) => read()))) if (d) out.set(d._id, d);
+    }
+    return out;
   }
 
   return {
