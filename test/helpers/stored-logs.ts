@@ -11,6 +11,14 @@ async function segmentIds(db: Db): Promise<string[]> {
   return [...new Set([...open, ...sealed].map((e) => e._id as unknown as string))];
 }
 
+/** The segment holding a log: its id claim, or (ids the server generated are not claimed on FerretDB) a search. */
+async function segmentOf(db: Db, id: string): Promise<string | undefined> {
+  const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
+  if (claim) return claim.s;
+  for (const s of await segmentIds(db)) if (await listOf(db, s).findOne({ _id: id as never }, { projection: { _id: 1 } })) return s;
+  return undefined;
+}
+
 export async function findStoredLogs(db: Db, filter: Filter<Document> = {}): Promise<Document[]> {
   const out: Document[] = [];
   for (const s of await segmentIds(db)) out.push(...(await listOf(db, s).find(filter).toArray()));
@@ -28,9 +36,9 @@ export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Pr
  * as damage on disk would: readers get them from the database whatever they keep in memory.
  */
 export async function updatePackedFields(db: Db, id: string, change: { set?: Record<string, unknown>; unset?: string[] }): Promise<void> {
-  const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
-  if (!claim) throw new Error(`no stored log ${id}`);
-  const bodies = bodiesOf<BodyDoc>(db, claim.s);
+  const segment = await segmentOf(db, id);
+  if (!segment) throw new Error(`no stored log ${id}`);
+  const bodies = bodiesOf<BodyDoc>(db, segment);
   const body = await bodies.findOne({ _id: id });
   if (!body) throw new Error(`log ${id} has no body document`);
   const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
@@ -40,9 +48,9 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
 
 /** Everything stored for one log (list and body documents joined, packed fields unpacked), or null. */
 export async function findStoredLog(db: Db, id: string): Promise<Document | null> {
-  const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
-  if (!claim) return null;
-  const list = await listOf<ListDoc>(db, claim.s).findOne({ _id: id });
-  const body = await bodiesOf<BodyDoc>(db, claim.s).findOne({ _id: id });
+  const segment = await segmentOf(db, id);
+  if (!segment) return null;
+  const list = await listOf<ListDoc>(db, segment).findOne({ _id: id });
+  const body = await bodiesOf<BodyDoc>(db, segment).findOne({ _id: id });
   return list && joinLogDoc(list, body ?? undefined);
 }

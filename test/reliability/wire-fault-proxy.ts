@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 export interface WireFaultProxy {
   uri: string;
   /** Cuts the connection instead of delivering the reply to the next `command` on `collection`. */
-  loseNextReply(command: string, collection: string): void;
+  loseNextReply(command: string, collection: string | RegExp): void;
   /** Replies lost so far. */
   lost: number;
   close(): Promise<void>;
@@ -44,7 +44,7 @@ function commandOf(msg: Buffer): { name: string; arg?: string } | undefined {
 
 export async function startWireFaultProxy(targetUri: string): Promise<WireFaultProxy> {
   const target = new URL(targetUri.replace(/^mongodb:/, 'http:'));
-  let armed: { command: string; collection: string } | undefined;
+  let armed: { command: string; collection: string | RegExp } | undefined;
   const sockets = new Set<Socket>();
   const proxy: WireFaultProxy = {
     uri: '',
@@ -64,7 +64,8 @@ export async function startWireFaultProxy(targetUri: string): Promise<WireFaultP
       'data',
       framer((msg) => {
         const cmd = commandOf(msg);
-        if (armed && cmd?.name === armed.command && cmd.arg === armed.collection) {
+        const named = (arg: string, c: string | RegExp) => (typeof c === 'string' ? arg === c : c.test(arg));
+        if (armed && cmd?.name === armed.command && cmd.arg !== undefined && named(cmd.arg, armed.collection)) {
           doomed.add(msg.readInt32LE(4));
           armed = undefined;
         }

@@ -147,15 +147,20 @@ export class SegmentWriter {
 
   private async write(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     const segmentId = seg.entry._id;
-    const dupes = await insertKeepingFirst(
+    // With id filters in the catalog (the embedded layout), only client ids are claimed: an id the server
+    // generated is never sent again, and lookups by id find the segment through the filters. That spares the
+    // database a third document per log. MongoDB finds every log through its claim.
+    const claimed = this.layout.pack ? docs.filter((d) => d.client_id !== undefined) : docs;
+    const dupeIndexes = await insertKeepingFirst(
       this.db.collection(LOG_IDS),
-      docs.map((d) => ({ _id: d._id, s: segmentId })),
+      claimed.map((d) => ({ _id: d._id, s: segmentId })),
     );
-    const mine = docs.filter((_, i) => !dupes.has(i));
-    if (dupes.size === 0) return this.writeDocs(seg, mine, stored);
+    if (dupeIndexes.size === 0) return this.writeDocs(seg, docs, stored);
+    const dupes = new Set([...dupeIndexes].map((i) => claimed[i]!._id));
+    const mine = docs.filter((d) => !dupes.has(d._id));
     const { here, held } = await this.placeRetries(
       seg,
-      docs.filter((_, i) => dupes.has(i)),
+      docs.filter((d) => dupes.has(d._id)),
     );
     mine.push(...here);
     const writes = [
