@@ -4,12 +4,18 @@ import { withSpan } from '../../telemetry.js';
 import { fromLogDoc } from './log-document.js';
 import { toMongoFilter } from './log-filter-query.js';
 import type { SegmentStore } from './log-repository.js';
+import { compareSortKeys, type SegmentEntry, type SortedColumn, type SortKey } from './segments/catalog.js';
 import { metaKeyOf } from './segments/segment-docs.js';
 import type { Located } from './segments/segment-reads.js';
 
 const DB_ATTRS = { 'db.system': 'mongodb', 'db.collection.name': 'logs' };
 
-const SORT_COLUMNS: Record<LogSortField, string> = { createdAt: 'created_at', cost: 'cost', totalTokens: 'total_tokens', latency: 'response_time' };
+const SORT_COLUMNS: Record<LogSortField, SortedColumn | 'created_at'> = {
+  createdAt: 'created_at',
+  cost: 'cost',
+  totalTokens: 'total_tokens',
+  latency: 'response_time',
+};
 
 /** One small query per method over the segmented layout (see log-repository.ts). */
 export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
@@ -25,18 +31,26 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
         const dir = sort.direction === 'asc' ? 1 : -1;
         const column = SORT_COLUMNS[sort.field];
         const q = toMongoFilter(filter);
-        const segs = await store.segmentsFor(workspaceId, filter);
-        let rows: Located[] = [];
-        const value = (r: Located) => (r.doc as unknown as Record<string, unknown>)[column] as number | Date | undefined;
-        const cmp = (a: Located, b: Located) => {
-          const x = value(a);
-          const y = value(b);
-          // Missing values sort first ascending, as MongoDB orders null below numbers.
-          const nx = x === undefined ? -Infinity : Number(x);
-          const ny = y === undefined ? -Infinity : Number(y);
-          return dir * (nx - ny) || dir * (a.doc._id < b.doc._id ? -1 : a.doc._id > b.doc._id ? 1 : 0);
+        const keyOf = (r: Located): SortKey => {
+          const v = (r.doc as unknown as Record<string, unknown>)[column] as number | Date | undefined;
+          return [v === undefined ? null : Number(v), r.doc._id];
         };
+        // Missing values sort first ascending, as MongoDB orders null below numbers.
+        const cmp = (a: Located, b: Located) => compareSortKeys(dir, keyOf(a), keyOf(b));
+        // Sealed segments know their first row in this order: best first, and once one's comes after the
+        // page's last row, neither it nor any after it can change the page (a cost sort at volume reads a few
+        // segments instead of all). Open segments, and entries without bounds, are read first.
+        const boundOf = (e: SegmentEntry): SortKey | undefined => {
+          const b = e.sealed ? e.sort_bounds?.[column] : undefined;
+          return b && (dir < 0 ? b.hi : b.lo);
+        };
+        const all = await store.segmentsFor(workspaceId, filter);
+        const bounded = all.filter((e) => boundOf(e)).sort((a, b) => compareSortKeys(dir, boundOf(a)!, boundOf(b)!));
+        const segs = [...all.filter((e) => !boundOf(e)), ...bounded];
+        let rows: Located[] = [];
         for (const e of segs) {
+          const best = boundOf(e);
+          if (best && rows.length >= want && compareSortKeys(dir, best, keyOf(rows[want - 1]!)) > 0) break;
           const got = await store.reader.read(e, q, { sort: { [column]: dir, _id: dir }, limit: want });
           rows = [...rows, ...got.map((doc) => ({ doc, segment: e._id }))].sort(cmp).slice(0, want);
         }

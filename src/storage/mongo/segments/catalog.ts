@@ -39,10 +39,29 @@ export interface SegmentEntry {
   updated_at: Date;
   /** A sealed segment whose list documents are also packed into one document (see segment-packs.ts). */
   packed?: boolean;
+  /**
+   * Per sortable column (SORTED_COLUMNS), the first row of the segment in each direction, as [value, id]
+   * (null: no value, which sorts lowest): a sorted page skips sealed segments whose best row comes after its last.
+   */
+  sort_bounds?: Record<string, { hi: SortKey; lo: SortKey }>;
   /** Documents its bodies are packed into beside the list pack (writeBodyPacks); none when absent. */
   body_packs?: number;
   /** Bloom filter of a sealed segment's log ids (small: kept in the entry, so every process has them all). */
   ids?: Binary;
+}
+
+/** A row's place in a sorted column: its value (null when it has none) and its id (ties, as pages order them). */
+export type SortKey = [number | null, string];
+
+/** Columns a page may sort by besides created_at; the catalog keeps their bounds per segment. */
+export const SORTED_COLUMNS = ['cost', 'total_tokens', 'response_time'] as const;
+export type SortedColumn = (typeof SORTED_COLUMNS)[number];
+
+/** Row order of a sorted page: by value (none lowest), then by id; `dir` 1 ascending, -1 descending. */
+export function compareSortKeys(dir: 1 | -1, [x, a]: SortKey, [y, b]: SortKey): number {
+  const nx = x ?? -Infinity;
+  const ny = y ?? -Infinity;
+  return dir * (nx < ny ? -1 : nx > ny ? 1 : 0) || dir * (a < b ? -1 : a > b ? 1 : 0);
 }
 
 export interface SegmentBlooms {

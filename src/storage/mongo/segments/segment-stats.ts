@@ -1,5 +1,5 @@
 import { BloomFilter } from './bloom.js';
-import type { SegmentEntry } from './catalog.js';
+import { compareSortKeys, SORTED_COLUMNS, type SegmentEntry, type SortKey } from './catalog.js';
 import type { ListDoc } from './segment-docs.js';
 
 /** Metadata pairs a typical log carries; sizes the metadata Bloom filter with the segment's document limit. */
@@ -20,6 +20,8 @@ export class SegmentStats {
    * the embedded database only (MongoDB reads log_ids through its index, and its segments are large).
    */
   readonly ids?: BloomFilter;
+  /** First row each way per sortable column (see SegmentEntry.sort_bounds). */
+  readonly sortBounds: Record<string, { hi: SortKey; lo: SortKey }> = {};
 
   constructor(maxDocs: number, bloomMaxBytes: number, from?: SegmentEntry, withIds = false) {
     this.traces = BloomFilter.sizedFor(maxDocs, bloomMaxBytes);
@@ -32,6 +34,7 @@ export class SegmentStats {
       from.models.forEach((m) => this.models.add(m));
       from.providers.forEach((p) => this.providers.add(p));
       from.status_codes.forEach((s) => this.statuses.add(s));
+      for (const [c, b] of Object.entries(from.sort_bounds ?? {})) this.sortBounds[c] = { ...b };
     }
   }
 
@@ -45,11 +48,23 @@ export class SegmentStats {
     this.statuses.add(d.status_code);
     if (d.trace_id !== undefined) this.traces.add(d.trace_id);
     for (const pair of d.meta) this.metadata.add(pair);
+    for (const c of SORTED_COLUMNS) {
+      const v = (d as unknown as Record<string, unknown>)[c];
+      const key: SortKey = [typeof v === 'number' ? v : null, d._id];
+      const b = this.sortBounds[c];
+      if (!b) this.sortBounds[c] = { hi: key, lo: key };
+      else {
+        if (compareSortKeys(1, key, b.hi) > 0) b.hi = key;
+        if (compareSortKeys(1, key, b.lo) < 0) b.lo = key;
+      }
+    }
   }
 
   /** The catalog fields these stats determine. */
-  fields(): Pick<SegmentEntry, 'count' | 'created_min' | 'created_max' | 'models' | 'providers' | 'status_codes'> {
+  fields(): Pick<SegmentEntry, 'count' | 'created_min' | 'created_max' | 'models' | 'providers' | 'status_codes' | 'sort_bounds'> {
     return {
+      // A copy: the entry must not change under readers as more rows are added.
+      sort_bounds: Object.fromEntries(Object.entries(this.sortBounds).map(([c, b]) => [c, { ...b }])),
       count: this.count,
       created_min: this.min,
       created_max: this.max,
