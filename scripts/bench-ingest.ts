@@ -10,6 +10,8 @@
 import { MongoClient, type Document } from 'mongodb';
 import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
+import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
+import type { ListDoc } from '../src/storage/mongo/segments/segment-docs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -34,14 +36,15 @@ try {
   const usPerLog = (cpu / load.logs) * 1e6;
 
   // Baseline: the same logs as whole documents, re-inserted by the bare driver into one collection indexed like
-  // a segment's list collection (Logport writes each log as an id claim, a list and a body document).
+  // a segment's list collection (Logport writes each log as a list document, its body in a batch, and client ids as claims).
   const database = client.db(server.dbName);
   const segment = (await database.collection(OPEN_CATALOG).findOne({})) ?? (await database.collection(CATALOG).findOne({}));
-  const lists = await listOf(database, String(segment!._id))
+  const lists = await listOf<ListDoc>(database, String(segment!._id))
     .find({}, { limit: 64 * BATCH })
     .toArray();
-  const bodies = new Map((await bodiesOf(database, String(segment!._id)).find({}).toArray()).map((b) => [String(b._id), b]));
-  const sample = lists.map((l) => ({ ...l, ...bodies.get(String(l._id)) }));
+  const holders = await bodiesOf<BodyHolder>(database, String(segment!._id)).find({}).toArray();
+  const bodies = new Map(holders.flatMap(bodiesIn).map((b) => [b._id, b]));
+  const sample = lists.map(({ body_batch: _batch, ...l }) => ({ ...l, ...bodies.get(String(l._id)) }));
   const raw = database.collection('logs_raw');
   for (const index of await listOf(database, String(segment!._id)).listIndexes().toArray()) {
     if (index.name !== '_id_') await raw.createIndexes([{ key: index.key, name: index.name }]);

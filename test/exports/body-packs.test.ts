@@ -30,7 +30,8 @@ describe('exports from packed bodies (100 logs per segment)', () => {
     expect(await db.collection(OPEN_CATALOG).countDocuments()).toBe(1);
     // Only the packs can answer for the first sealed segment now: its body documents are gone.
     const first = String(sealed[0]!._id);
-    expect((await bodiesOf(db, first).deleteMany({})).deletedCount).toBe(100);
+    expect((await bodiesOf(db, first).deleteMany({})).deletedCount).toBeGreaterThan(0);
+    expect(await bodiesOf(db, first).countDocuments()).toBe(0);
 
     const { rows } = await exportRows(s, { filters: {}, requested_data: ['id', 'request'] });
     expect(rows).toHaveLength(250);

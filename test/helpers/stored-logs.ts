@@ -1,6 +1,7 @@
 import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
 import { bodiesOf, CATALOG, LOG_IDS, listOf, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
-import { type BodyDoc, joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { type BodyHolder, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
+import { joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 
 /**
  * Direct access to stored log list documents, for checking what was (not) stored and for planting damage.
@@ -38,12 +39,18 @@ export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Pr
 export async function updatePackedFields(db: Db, id: string, change: { set?: Record<string, unknown>; unset?: string[] }): Promise<void> {
   const segment = await segmentOf(db, id);
   if (!segment) throw new Error(`no stored log ${id}`);
-  const bodies = bodiesOf<BodyDoc>(db, segment);
-  const body = await bodies.findOne({ _id: id });
-  if (!body) throw new Error(`log ${id} has no body document`);
-  const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
-  for (const k of change.unset ?? []) delete rest[k];
-  await bodies.updateOne({ _id: id }, { $set: { rest: new Binary(BSON.serialize(rest)) } });
+  const list = await listOf<ListDoc>(db, segment).findOne({ _id: id });
+  const bodies = bodiesOf<BodyHolder>(db, segment);
+  const holder = list && (await bodies.findOne({ _id: bodyHolderOf(list) }));
+  if (!holder) throw new Error(`log ${id} has no stored body`);
+  const all = bodiesIn(holder).map((body) => {
+    if (body._id !== id) return body;
+    const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
+    for (const k of change.unset ?? []) delete rest[k];
+    return { ...body, rest: new Binary(BSON.serialize(rest)) };
+  });
+  const update = 'bodies' in holder ? { bodies: new Binary(BSON.serialize({ b: all })) } : { rest: all[0]!.rest };
+  await bodies.updateOne({ _id: holder._id }, { $set: update });
 }
 
 /** Everything stored for one log (list and body documents joined, packed fields unpacked), or null. */
@@ -51,6 +58,7 @@ export async function findStoredLog(db: Db, id: string): Promise<Document | null
   const segment = await segmentOf(db, id);
   if (!segment) return null;
   const list = await listOf<ListDoc>(db, segment).findOne({ _id: id });
-  const body = await bodiesOf<BodyDoc>(db, segment).findOne({ _id: id });
-  return list && joinLogDoc(list, body ?? undefined);
+  if (!list) return null;
+  const holder = await bodiesOf<BodyHolder>(db, segment).findOne({ _id: bodyHolderOf(list) });
+  return joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined);
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogRepository } from '../../src/storage/mongo/log-repository.js';
-import { CATALOG, LOG_IDS, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { bodiesOf, CATALOG, LOG_IDS, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
+import { type BodyHolder, bodiesIn } from '../../src/storage/mongo/segments/segment-bodies.js';
 import { dropEmptySegmentDatabases, SEGMENTS_PER_DATABASE, segmentDatabases, segmentDb } from '../../src/storage/mongo/segments/segment-databases.js';
 import { packCollection } from '../../src/storage/mongo/segments/segment-packs.js';
 import { pino } from 'pino';
@@ -36,6 +37,11 @@ async function listAll(s: TestServer, filter: Record<string, unknown> = {}, firs
     expect(res.status).toBe(200);
     const page = res.body.result.data;
     totalCount = page.totalCount;
+    // Each row with its own body (metadata is read back from the body; the request is only there).
+    for (const l of page.items as { metadata: { n: string }; request: { url: string; body: { model?: string } } }[]) {
+      expect(l.request.url).toMatch(/^https:/);
+      expect(l.request.body.model).toBeTruthy();
+    }
     ns.push(...page.items.map((l: { metadata: { n: string } }) => l.metadata.n));
     if (!page.nextCursor) break;
     after = page.nextCursor;
@@ -168,6 +174,10 @@ describe('segmented log storage (3 logs per segment)', () => {
     const left = await db.collection(CATALOG).find({ workspace_id: WS }).toArray();
     const trimmed = left.filter((e) => e.created_min >= new Date(minute(10)) && e.body_packs === undefined);
     expect(trimmed).toHaveLength(1);
+    // Nor any copy in its body batches: bodies of the logs it still holds, none of the deleted ones.
+    const bodyIds = (await bodiesOf<BodyHolder>(db, String(trimmed[0]!._id)).find({}).toArray()).flatMap(bodiesIn).map((b) => b._id);
+    expect(bodyIds.length).toBeGreaterThan(0);
+    expect(bodyIds.filter((id) => ids.indexOf(id) < 10)).toEqual([]);
     for (const e of left) {
       const packs = segmentDb(db, String(e._id)).collection(packCollection(String(e._id)));
       expect((await packs.find({}).toArray()).map((d) => d._id).sort()).toEqual(e.body_packs ? ['bodies.0', 'pack'] : ['pack']);

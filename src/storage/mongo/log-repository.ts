@@ -6,7 +6,8 @@ import { translateDriverError } from './driver-errors.js';
 import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
 import { bodiesOf, LOG_IDS, listOf, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
-import { type BodyDoc, joinLogDoc, type ListDoc } from './segments/segment-docs.js';
+import { type BodyHolder, bodiesIn, bodyHolderOf, removeBodies } from './segments/segment-bodies.js';
+import { joinLogDoc, type ListDoc } from './segments/segment-docs.js';
 import { dropEmptySegmentDatabases } from './segments/segment-databases.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
 import { dropBodyPacks, dropPack, writePack } from './segments/segment-packs.js';
@@ -148,8 +149,10 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       const list = rows.find((d) => d._id === id);
       return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
     }
-    const [list, body] = await Promise.all([listOf<ListDoc>(db, segmentId).findOne({ _id: id }), bodiesOf<BodyDoc>(db, segmentId).findOne({ _id: id })]);
-    return list ? fromLogDoc(joinLogDoc(list, body ?? undefined)) : undefined;
+    const list = await listOf<ListDoc>(db, segmentId).findOne({ _id: id });
+    if (!list) return undefined;
+    const holder = await bodiesOf<BodyHolder>(db, segmentId).findOne({ _id: bodyHolderOf(list) });
+    return fromLogDoc(joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined));
   }
 
   /** A log from the segments that may hold it: open ones and sealed ones whose id filter says so. */
@@ -357,10 +360,7 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
   const old = await readCollection(db, e._id, { created_at: { $lt: cutoff } });
   if (old.length === 0) return 0;
   await listOf(db, e._id).deleteMany({ created_at: { $lt: cutoff } });
-  await bodiesOf(db, e._id).bulkWrite(
-    old.map((d) => ({ deleteOne: { filter: { _id: d._id as never } } })),
-    { ordered: false },
-  );
+  await removeBodies(bodiesOf(db, e._id), old);
   await forgetIds(
     db,
     old.map((d) => d._id),

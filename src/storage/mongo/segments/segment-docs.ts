@@ -3,16 +3,18 @@ import { LISTED_DERIVED_COLUMNS, type ListedDerivedColumn } from '../../../domai
 import type { LogDoc } from '../log-document.js';
 
 /**
- * A log is stored as two documents with the same _id. The list document holds only what filters, sorts and
+ * A log is stored as a list document and a body. The list document holds only what filters, sorts and
  * lists read, as few values as possible: FerretDB's cost to scan a document grows with its number of values
  * (measured: 1,000 list documents of ~45 values took 1.6x as long as 1,000 bodies of 5 long strings), and
- * every read but a lookup by _id scans whole segments. The body document holds headers, bodies and every other
- * field packed into one BSON value; it is read by exact _id, and only for the rows a page, a trace or an
- * export returns.
+ * every read but a lookup by _id scans whole segments. The body holds headers, bodies and every other field
+ * packed into one BSON value; it is stored in a batch with others (segment-bodies.ts), read by the batch's exact
+ * _id, and only for the rows a page, a trace or an export returns.
  */
 export type ListDoc = Pick<LogDoc, (typeof BASE_LIST_FIELDS)[number] | ListedDerivedColumn> & {
   /** Metadata pairs as `key<US>value` strings (see metaPair): one value each, matched by $all. */
   meta: string[];
+  /** The body batch holding this log's body (segment-bodies.ts); absent when the body has a document of its own. */
+  body_batch?: string;
 };
 
 export interface BodyDoc {
@@ -68,7 +70,7 @@ export function splitLogDoc(doc: LogDoc): { list: ListDoc; body: BodyDoc } {
  */
 export function joinLogDoc(list: ListDoc, body: Partial<BodyDoc> | undefined): LogDoc {
   const rest = body?.rest ? (BSON.deserialize(body.rest.buffer) as Partial<LogDoc>) : {};
-  const { meta, ...fields } = list;
+  const { meta, body_batch: _batch, ...fields } = list;
   return {
     metadata: meta.map((p) => ({ k: metaKeyOf(p), v: p.slice(p.indexOf('\u001f') + 1) })),
     ...rest,

@@ -4,6 +4,7 @@ import type { LogFilter } from '../../../domain/logs/log-filter.js';
 import type { LogDoc } from '../log-document.js';
 import { bodiesOf, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
+import { type BodyHolder, bodiesIn, bodyHolderOf } from './segment-bodies.js';
 import { PackCache, readBodyPacks } from './segment-packs.js';
 
 /** A list document with the segment it came from. */
@@ -12,7 +13,7 @@ export interface Located {
   segment: string;
 }
 
-/** Parallel exact-_id body lookups at a time (each is a pushed-down primary-key read on FerretDB). */
+/** Parallel exact-_id body batch lookups at a time (each is a pushed-down primary-key read on FerretDB). */
 const BODY_LOOKUPS = 16;
 /** A segment at most this many times larger than the rows wanted is read with one $in query. */
 const SMALL_SEGMENT_FACTOR = 4;
@@ -74,7 +75,7 @@ export function matchesWhole(e: SegmentEntry, f: LogFilter): boolean {
   return true;
 }
 
-/** Full logs for list documents, bodies fetched by exact _id (or in one read when most of the segment is wanted). */
+/** Full logs for list documents, bodies fetched by their batch's exact _id (or in one read when most of the segment is wanted). */
 export async function withBodies(
   db: Db,
   rows: Located[],
@@ -82,30 +83,35 @@ export async function withBodies(
   localBodies: (segment: string) => Map<string, BodyDoc> | undefined = () => undefined,
 ): Promise<LogDoc[]> {
   const bodies = new Map<string, BodyDoc>();
-  const bySegment = new Map<string, string[]>();
+  const bySegment = new Map<string, ListDoc[]>();
   for (const r of rows) {
     const local = localBodies(r.segment)?.get(r.doc._id);
     if (local) bodies.set(r.doc._id, local);
-    else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc._id);
+    else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc);
   }
-  for (const [segment, ids] of bySegment) {
-    const col = bodiesOf<BodyDoc>(db, segment);
+  const keep = (holders: Iterable<BodyHolder | null>, wanted?: Set<string>) => {
+    for (const h of holders) if (h) for (const b of bodiesIn(h)) if (!wanted || wanted.has(b._id)) bodies.set(b._id, b);
+  };
+  for (const [segment, lists] of bySegment) {
+    const col = bodiesOf<BodyHolder>(db, segment);
     const entry = segments.get(segment);
     const total = entry?.count ?? Infinity;
-    if (ids.length > 64 && ids.length >= total * BULK_BODY_SHARE) {
+    if (lists.length > 64 && lists.length >= total * BULK_BODY_SHARE) {
       const packed = entry?.body_packs ? await readBodyPacks(db, segment, entry.body_packs) : null;
       // Else one batch: FerretDB on SQLite re-runs the query for every further batch.
-      for (const b of packed ?? (await col.find({}, { batchSize: total + 1000 }).toArray())) bodies.set(b._id, b);
+      if (packed) for (const b of packed) bodies.set(b._id, b);
+      else keep(await col.find({}, { batchSize: total + 1000 }).toArray());
       continue;
     }
-    if (total <= ids.length * SMALL_SEGMENT_FACTOR) {
-      // A small segment (a young one): one query costs less than a round trip per row.
-      for (const b of await col.find({ _id: { $in: ids } }, { batchSize: total + 1000 }).toArray()) bodies.set(b._id, b);
+    const wanted = new Set(lists.map((l) => l._id));
+    const holders = [...new Set(lists.map(bodyHolderOf))];
+    if (total <= lists.length * SMALL_SEGMENT_FACTOR) {
+      // A small segment (a young one): one query costs less than a round trip per batch.
+      keep(await col.find({ _id: { $in: holders } }, { batchSize: total + 1000 }).toArray(), wanted);
       continue;
     }
-    for (let i = 0; i < ids.length; i += BODY_LOOKUPS) {
-      const found = await Promise.all(ids.slice(i, i + BODY_LOOKUPS).map((id) => col.findOne({ _id: id })));
-      for (const b of found) if (b) bodies.set(b._id, b);
+    for (let i = 0; i < holders.length; i += BODY_LOOKUPS) {
+      keep(await Promise.all(holders.slice(i, i + BODY_LOOKUPS).map((id) => col.findOne({ _id: id }))), wanted);
     }
   }
   return rows.map((r) => joinLogDoc(r.doc, bodies.get(r.doc._id)));

@@ -5,6 +5,7 @@ import type { LogDoc } from '../log-document.js';
 import { bodiesOf, LOG_IDS, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } from './segment-databases.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
+import { batchBodies } from './segment-bodies.js';
 import { writeBodyPacks, writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
@@ -227,7 +228,7 @@ export class SegmentWriter {
   }
 
   /**
-   * Bodies first: a list document that a reader can see always has its body. Then the segment's stats and
+   * Bodies first (in batches, see segment-bodies.ts): a list document that a reader can see always has its body. Then the segment's stats and
    * catalog entry, flushed in order. `stored` gets the logs whose list document this call inserted.
    */
   private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
@@ -240,7 +241,7 @@ export class SegmentWriter {
       bodies.push(body);
     }
     const segmentId = seg.entry._id;
-    await insertKeepingFirst(bodiesOf(this.db, segmentId), bodies);
+    await insertKeepingFirst(bodiesOf(this.db, segmentId), batchBodies(lists, bodies));
     const present = await insertKeepingFirst(listOf(this.db, segmentId), lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
     // failed (a lost acknowledgement, a crash) is counted now.

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { Binary, BSON, type Collection } from 'mongodb';
+import type { BodyDoc, ListDoc } from './segment-docs.js';
+
+/**
+ * Bodies are written a few dozen to a document (a body batch), each log's list document naming its batch in
+ * `body_batch`: every stored document costs the database a fixed amount on top of its bytes (measured on
+ * FerretDB on PostgreSQL, 100 logs a write, 4 writers: 3,500 logs/s with one body document per log, 4,800 with
+ * one per batch, and two thirds of the client CPU per log). A batch is small enough that reading one log's
+ * body (a detail panel, a page) decodes little besides it. Logs written before batches have a body document
+ * of their own, under the log's _id, and are read as before.
+ */
+export interface BodyBatchDoc {
+  _id: string;
+  /** BSON of `{ b: BodyDoc[] }`: one opaque value for the database to store and return, decoded here. */
+  bodies: Binary;
+}
+
+/** A document of a body collection. */
+export type BodyHolder = BodyDoc | BodyBatchDoc;
+
+/** Bodies per batch document, and raw bytes (a log past that has a batch of its own; 16 MB is the hard limit). */
+const BATCH_BODIES = 32;
+const BATCH_BYTES = 256 * 1024;
+
+const bodyBytes = (b: BodyDoc) => b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length + b.rest.length();
+
+/** The id of the document that holds a log's body. */
+export const bodyHolderOf = (list: Pick<ListDoc, '_id' | 'body_batch'>): string => list.body_batch ?? list._id;
+
+/**
+ * Groups bodies into batch documents and points each list document at its batch (`lists[i]` is the log of
+ * `bodies[i]`). Batch ids are random: a retried write stores a new batch, and the list document kept (the first
+ * one stored) still points at the batch written with it, which went in first.
+ */
+export function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): BodyBatchDoc[] {
+  const batches: BodyBatchDoc[] = [];
+  let start = 0;
+  let size = 0;
+  const close = (end: number) => {
+    if (end === start) return;
+    const _id = randomBytes(12).toString('hex');
+    for (let i = start; i < end; i++) lists[i]!.body_batch = _id;
+    batches.push({ _id, bodies: new Binary(BSON.serialize({ b: bodies.slice(start, end) })) });
+    start = end;
+    size = 0;
+  };
+  for (let i = 0; i < bodies.length; i++) {
+    const bytes = bodyBytes(bodies[i]!);
+    if (i - start >= BATCH_BODIES || (size + bytes > BATCH_BYTES && i > start)) close(i);
+    size += bytes;
+  }
+  close(bodies.length);
+  return batches;
+}
+
+/** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
+export function bodiesIn(doc: BodyHolder): BodyDoc[] {
+  return 'bodies' in doc ? (BSON.deserialize(doc.bodies.buffer) as { b: BodyDoc[] }).b : [doc];
+}
+
+/**
+ * Removes the bodies of some logs from a segment's body collection: their own documents, and their entries in
+ * batches (a batch left empty is deleted, others are rewritten without them).
+ */
+export async function removeBodies(col: Collection<BodyHolder>, lists: Pick<ListDoc, '_id' | 'body_batch'>[]): Promise<void> {
+  const gone = new Set(lists.map((l) => l._id));
+  const holders = [...new Set(lists.map(bodyHolderOf))];
+  for (let i = 0; i < holders.length; i += 500) {
+    const docs = await col.find({ _id: { $in: holders.slice(i, i + 500) } }).toArray();
+    const writes = docs.map((doc) => {
+      const left = bodiesIn(doc).filter((b) => !gone.has(b._id));
+      if (left.length === 0 || !('bodies' in doc)) return { deleteOne: { filter: { _id: doc._id } } };
+      return { updateOne: { filter: { _id: doc._id }, update: { $set: { bodies: new Binary(BSON.serialize({ b: left })) } } } };
+    });
+    if (writes.length) await col.bulkWrite(writes, { ordered: false });
+  }
+}
