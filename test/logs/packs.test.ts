@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import type { BodyDoc } from '../../src/storage/mongo/segments/segment-docs.js';
-import { PackCache, packCollection, readBodyPacks, writeBodyPacks, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
+import { type BodyHolder, batchBodies, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
+import { PackCache, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
 import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /** Packs are stored deflated; packs written plain by an earlier version still read. */
@@ -35,24 +36,30 @@ describe('segment packs', () => {
     expect(await cache.rows(entry('seg-none'))).toBeNull();
   });
 
-  it('pack bodies into documents under the size limit, and a missing part reads as none', async () => {
+  it('body batches stay under the document size limit, and each log points at the batch holding its body', async () => {
     const db = scratch.db();
-    // 4 bodies of ~3 MB: more than one pack document holds (8 MB of raw bodies each).
-    const bodies: BodyDoc[] = Array.from({ length: 4 }, (_, i) => ({
-      _id: `big-${i}`,
+    const body = (id: string, text: string): BodyDoc => ({
+      _id: id,
       request_headers: '{}',
-      request_body: JSON.stringify({ text: `${i} `.repeat(1_500_000) }),
+      request_body: JSON.stringify({ text }),
       response_headers: '{}',
       response_body: '{}',
-      rest: new Binary(BSON.serialize({ n: i })),
-    }));
-    const parts = await writeBodyPacks(db, 'seg-bodies', bodies);
-    expect(parts).toBe(2);
-    const read = await readBodyPacks(db, 'seg-bodies', parts);
-    expect(read?.map((b) => [b._id, b.request_body, BSON.deserialize(b.rest.buffer).n])).toEqual(bodies.map((b, i) => [b._id, b.request_body, i]));
-    expect(await writeBodyPacks(db, 'seg-bodies', [])).toBe(0);
-    await db.collection(packCollection('seg-bodies')).deleteOne({ _id: 'bodies.1' as never });
-    expect(await readBodyPacks(db, 'seg-bodies', parts)).toBeNull();
+      rest: new Binary(BSON.serialize({ id })),
+    });
+    // Three bodies of ~6 MB (a batch of their own each: together they would pass 16 MB), then 70 small ones.
+    const bodies = [
+      ...[0, 1, 2].map((i) => body(`big-${i}`, `${i} `.repeat(3_000_000))),
+      ...Array.from({ length: 70 }, (_, i) => body(`small-${i}`, `prompt ${i}`)),
+    ];
+    const lists = bodies.map((b) => ({ _id: b._id }) as ListDoc);
+    const batches = batchBodies(lists, bodies);
+    await db.collection<BodyHolder>('bodies').insertMany(batches);
+    for (const b of batches) expect(BSON.calculateObjectSize(b)).toBeLessThan(16 * 1024 * 1024);
+    expect(new Set(lists.map((l) => l.body_batch)).size).toBeLessThan(bodies.length / 5);
+    for (const [i, l] of lists.entries()) {
+      const holder = await db.collection<BodyHolder>('bodies').findOne({ _id: bodyHolderOf(l) });
+      expect(bodiesIn(holder!).find((b) => b._id === l._id)).toEqual(bodies[i]);
+    }
   });
 
   it('a one-pass read uses the cache but adds nothing to it', async () => {

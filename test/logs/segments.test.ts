@@ -90,11 +90,11 @@ describe('segmented log storage (3 logs per segment)', () => {
     // On the embedded database sealed segments are read from their packs (the reads below go through them).
     const sealed = entries.filter((e) => e.sealed);
     expect(sealed.length).toBeGreaterThanOrEqual(6);
-    // Their list documents in one pack document, their bodies in another.
-    expect(sealed.every((e) => e.packed === true && e.body_packs === 1)).toBe(true);
+    // Their list documents in one pack document; bodies stay in their batches.
+    expect(sealed.every((e) => e.packed === true)).toBe(true);
     for (const e of sealed) {
       const packs = segmentDb(db, String(e._id)).collection(packCollection(String(e._id)));
-      expect((await packs.find({}).toArray()).map((d) => d._id).sort()).toEqual(['bodies.0', 'pack']);
+      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual(['pack']);
     }
     // Segments' collections live in a segment database, none in the main one (each SQLite file keeps a small schema).
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith('logs_'))).toEqual([]);
@@ -170,17 +170,17 @@ describe('segmented log storage (3 logs per segment)', () => {
     expect(deleted).toBe(10);
     expect(await db.collection(CATALOG).countDocuments({ workspace_id: WS })).toBeLessThan(before);
     expect(await segmentCollections()).toBeLessThan(collections);
-    // The segment that straddled the cutoff keeps no packed copy of the deleted logs' bodies.
+    // The segment that straddled the cutoff keeps no copy of the deleted logs' bodies in its body batches:
+    // bodies of the logs it still holds, none of the deleted ones.
     const left = await db.collection(CATALOG).find({ workspace_id: WS }).toArray();
-    const trimmed = left.filter((e) => e.created_min >= new Date(minute(10)) && e.body_packs === undefined);
+    const trimmed = left.filter((e) => e.created_min >= new Date(minute(10)) && e.created_min < new Date(minute(11)));
     expect(trimmed).toHaveLength(1);
-    // Nor any copy in its body batches: bodies of the logs it still holds, none of the deleted ones.
     const bodyIds = (await bodiesOf<BodyHolder>(db, String(trimmed[0]!._id)).find({}).toArray()).flatMap(bodiesIn).map((b) => b._id);
     expect(bodyIds.length).toBeGreaterThan(0);
     expect(bodyIds.filter((id) => ids.indexOf(id) < 10)).toEqual([]);
     for (const e of left) {
       const packs = segmentDb(db, String(e._id)).collection(packCollection(String(e._id)));
-      expect((await packs.find({}).toArray()).map((d) => d._id).sort()).toEqual(e.body_packs ? ['bodies.0', 'pack'] : ['pack']);
+      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual(['pack']);
     }
     expect((await listAll(s)).ns).toEqual(newestFirst([...Array(11).keys()].map((i) => i + 10)));
     expect((await getLog(s, ids[0]!)).status).toBe(404);

@@ -369,7 +369,8 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
     const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } });
     // The pack is rewritten before the entry that points readers at it changes (its cache key is updated_at).
     const packed = !!e.packed && (await writePack(db, e._id, rest));
-    // Bodies packed at sealing would keep the deleted logs' bodies: dropped, readers use the bodies collection.
+    // Bodies packed at sealing by earlier versions would keep the deleted logs' bodies: dropped, readers use
+    // the bodies collection.
     const { body_packs: _dropped, ...kept } = e;
     const updated = {
       ...kept,

@@ -44,7 +44,7 @@ export interface SegmentEntry {
    * (null: no value, which sorts lowest): a sorted page skips sealed segments whose best row comes after its last.
    */
   sort_bounds?: Record<string, { hi: SortKey; lo: SortKey }>;
-  /** Documents its bodies are packed into beside the list pack (writeBodyPacks); none when absent. */
+  /** Body pack documents beside the list pack, written at sealing by earlier versions (retention drops them). */
   body_packs?: number;
   /** Bloom filter of a sealed segment's log ids (small: kept in the entry, so every process has them all). */
   ids?: Binary;

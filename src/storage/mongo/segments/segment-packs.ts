@@ -3,7 +3,7 @@ import { deflate, inflate } from 'node:zlib';
 import { Binary, BSON, type Db } from 'mongodb';
 import { listOf, type SegmentEntry } from './catalog.js';
 import { segmentDb } from './segment-databases.js';
-import type { BodyDoc, ListDoc } from './segment-docs.js';
+import type { ListDoc } from './segment-docs.js';
 
 /**
  * Packs: on the embedded database, a sealed segment's list documents are also kept as one document (a BSON
@@ -43,57 +43,7 @@ export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Pr
   return true;
 }
 
-/** Raw BSON bytes of bodies per body pack document (deflated to ~1/4 of that), well under the 16 MB limit. */
-const BODY_PACK_BYTES = 8 * 1024 * 1024;
-const bodyPackId = (part: number) => `bodies.${part}`;
-
-/**
- * Packs a sealed segment's bodies into as few documents as fit (usually one), beside its list pack: a read
- * that wants most of a segment's bodies (an export) then reads a few documents instead of one per log, each of
- * which the embedded database would decode on its own (~100 ms per 1,000 bodies of 2 KB there, against a few
- * ms to inflate and decode the pack here). Deflated at level 1: fast to write, ~4x smaller for chat text.
- * Returns the number of documents written.
- */
-export async function writeBodyPacks(db: Db, segmentId: string, bodies: Iterable<BodyDoc>): Promise<number> {
-  const parts: BodyDoc[][] = [[]];
-  let size = 0;
-  for (const b of bodies) {
-    const bytes = b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length + b.rest.length();
-    if (size + bytes > BODY_PACK_BYTES && parts.at(-1)!.length > 0) {
-      parts.push([]);
-      size = 0;
-    }
-    parts.at(-1)!.push(b);
-    size += bytes;
-  }
-  if (parts[0]!.length === 0) return 0;
-  const docs = await Promise.all(
-    parts.map(async (rows, i) => ({
-      _id: bodyPackId(i),
-      rows: new Binary(await deflated(BSON.serialize({ rows }), { level: 1 })),
-      z: 'deflate' as const,
-    })),
-  );
-  const packs = packOf(db, segmentId);
-  // Replaced whole: a seal redone after a failure may have written some parts already.
-  await packs.deleteMany({ _id: { $in: docs.map((d) => d._id).concat(bodyPackId(docs.length)) } });
-  await packs.insertMany(docs);
-  return docs.length;
-}
-
-/** A segment's packed bodies (`parts` from its entry), or null when a part is missing (read the bodies collection). */
-export async function readBodyPacks(db: Db, segmentId: string, parts: number): Promise<BodyDoc[] | null> {
-  const packs = packOf(db, segmentId);
-  const out: BodyDoc[] = [];
-  for (let i = 0; i < parts; i++) {
-    // One at a time, by exact _id: the only read FerretDB answers without decoding the other documents.
-    const doc = await packs.findOne({ _id: bodyPackId(i) });
-    if (!doc) return null;
-    out.push(...(BSON.deserialize(await inflated(doc.rows.buffer)) as { rows: BodyDoc[] }).rows);
-  }
-  return out;
-}
-
+/** Body packs (`bodies.<n>` beside the list pack) were written at sealing by earlier versions; retention drops them. */
 export async function dropBodyPacks(db: Db, segmentId: string): Promise<void> {
   await packOf(db, segmentId).deleteMany({ _id: { $ne: PACK_ID } });
 }

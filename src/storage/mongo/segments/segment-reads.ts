@@ -5,7 +5,7 @@ import type { LogDoc } from '../log-document.js';
 import { bodiesOf, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
 import { type BodyHolder, bodiesIn, bodyHolderOf } from './segment-bodies.js';
-import { PackCache, readBodyPacks } from './segment-packs.js';
+import { PackCache } from './segment-packs.js';
 
 /** A list document with the segment it came from. */
 export interface Located {
@@ -97,10 +97,8 @@ export async function withBodies(
     const entry = segments.get(segment);
     const total = entry?.count ?? Infinity;
     if (lists.length > 64 && lists.length >= total * BULK_BODY_SHARE) {
-      const packed = entry?.body_packs ? await readBodyPacks(db, segment, entry.body_packs) : null;
-      // Else one batch: FerretDB on SQLite re-runs the query for every further batch.
-      if (packed) for (const b of packed) bodies.set(b._id, b);
-      else keep(await col.find({}, { batchSize: total + 1000 }).toArray());
+      // In one batch: FerretDB on SQLite re-runs the query for every further batch.
+      keep(await col.find({}, { batchSize: total + 1000 }).toArray());
       continue;
     }
     const wanted = new Set(lists.map((l) => l._id));

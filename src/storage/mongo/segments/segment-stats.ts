@@ -13,6 +13,10 @@ export class SegmentStats {
   readonly models = new Set<string>();
   readonly providers = new Set<string>();
   readonly statuses = new Set<number>();
+  /**
+   * Trace ids at ~0.02% false positives: a traces page asks for the spans of 25-200 traces at once, and each
+   * id's false positives add up (at 1%, a page of 25 opened a fifth of a million-log store's segments).
+   */
   readonly traces: BloomFilter;
   readonly metadata: BloomFilter;
   /**
@@ -24,7 +28,7 @@ export class SegmentStats {
   readonly sortBounds: Record<string, { hi: SortKey; lo: SortKey }> = {};
 
   constructor(maxDocs: number, bloomMaxBytes: number, from?: SegmentEntry, withIds = false) {
-    this.traces = BloomFilter.sizedFor(maxDocs, bloomMaxBytes);
+    this.traces = BloomFilter.sizedFor(maxDocs, bloomMaxBytes, 20);
     this.metadata = BloomFilter.sizedFor(maxDocs * PAIRS_PER_LOG, bloomMaxBytes);
     if (withIds) this.ids = BloomFilter.sizedFor(maxDocs, bloomMaxBytes, 20);
     if (from) {

@@ -6,7 +6,7 @@ import { bodiesOf, LOG_IDS, listOf, type SegmentCatalog, type SegmentEntry } fro
 import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } from './segment-databases.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { batchBodies } from './segment-bodies.js';
-import { writeBodyPacks, writePack } from './segment-packs.js';
+import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
 /** An open segment not written for this long is re-checked before the next write (another process may have sealed it). */
@@ -352,18 +352,14 @@ export class SegmentWriter {
     seg.sealing ??= (async () => {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
       await seg.flush;
-      // The rows kept in memory are exactly what the list collection holds: no need to read it back.
-      // The bodies kept in memory are packed too (exports then read a few documents per segment, not one per log).
-      const [packed, bodyPacks] = await Promise.all([
-        this.layout.pack && writePack(this.db, seg.entry._id, seg.kept?.rows),
-        this.layout.pack && seg.kept ? writeBodyPacks(this.db, seg.entry._id, seg.kept.bodies.values()) : 0,
-      ]);
+      // The rows kept in memory are exactly what the list collection holds: no need to read it back. Bodies
+      // are not packed again: their batches already cost an export a few documents per segment.
+      const packed = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows));
       seg.entry = {
         ...seg.entry,
         ...seg.stats.fields(),
         sealed: true,
         packed,
-        ...(bodyPacks > 0 && { body_packs: bodyPacks }),
         ids: idsOf(seg.stats),
         updated_at: new Date(),
       };
