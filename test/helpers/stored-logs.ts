@@ -1,6 +1,6 @@
 import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
 import { bodiesOf, CATALOG, LOG_IDS, listOf, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
-import { type BodyHolder, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
+import { type BodyHolder, bodiesIn, bodyHolderOf, packBodies } from '../../src/storage/mongo/segments/segment-bodies.js';
 import { joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 
 /**
@@ -49,8 +49,7 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
     for (const k of change.unset ?? []) delete rest[k];
     return { ...body, rest: new Binary(BSON.serialize(rest)) };
   });
-  const update = 'bodies' in holder ? { bodies: new Binary(BSON.serialize({ b: all })) } : { rest: all[0]!.rest };
-  await bodies.updateOne({ _id: holder._id }, { $set: update });
+  await bodies.replaceOne({ _id: holder._id }, 'bodies' in holder ? await packBodies(holder._id, all) : all[0]!);
 }
 
 /** Everything stored for one log (list and body documents joined, packed fields unpacked), or null. */

@@ -52,7 +52,7 @@ describe('segment packs', () => {
       ...Array.from({ length: 70 }, (_, i) => body(`small-${i}`, `prompt ${i}`)),
     ];
     const lists = bodies.map((b) => ({ _id: b._id }) as ListDoc);
-    const batches = batchBodies(lists, bodies);
+    const batches = await batchBodies(lists, bodies);
     await db.collection<BodyHolder>('bodies').insertMany(batches);
     for (const b of batches) expect(BSON.calculateObjectSize(b)).toBeLessThan(16 * 1024 * 1024);
     expect(new Set(lists.map((l) => l.body_batch)).size).toBeLessThan(bodies.length / 5);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { deflate, inflateSync } from 'node:zlib';
 import { Binary, BSON, type Collection } from 'mongodb';
 import type { BodyDoc, ListDoc } from './segment-docs.js';
 
@@ -14,6 +16,8 @@ export interface BodyBatchDoc {
   _id: string;
   /** BSON of `{ b: BodyDoc[] }`: one opaque value for the database to store and return, decoded here. */
   bodies: Binary;
+  /** Deflated (level 1; chat text shrinks ~4x, so the database encodes, stores and sends a quarter of it). */
+  z?: 'deflate';
 }
 
 /** A document of a body collection. */
@@ -22,6 +26,8 @@ export type BodyHolder = BodyDoc | BodyBatchDoc;
 /** Bodies per batch document, and raw bytes (a log past that has a batch of its own; 16 MB is the hard limit). */
 const BATCH_BODIES = 32;
 const BATCH_BYTES = 256 * 1024;
+
+const deflated = promisify(deflate);
 
 const bodyBytes = (b: BodyDoc) => b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length + b.rest.length();
 
@@ -33,15 +39,15 @@ export const bodyHolderOf = (list: Pick<ListDoc, '_id' | 'body_batch'>): string 
  * `bodies[i]`). Batch ids are random: a retried write stores a new batch, and the list document kept (the first
  * one stored) still points at the batch written with it, which went in first.
  */
-export function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): BodyBatchDoc[] {
-  const batches: BodyBatchDoc[] = [];
+export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<BodyBatchDoc[]> {
+  const batches: Promise<BodyBatchDoc>[] = [];
   let start = 0;
   let size = 0;
   const close = (end: number) => {
     if (end === start) return;
     const _id = randomBytes(12).toString('hex');
     for (let i = start; i < end; i++) lists[i]!.body_batch = _id;
-    batches.push({ _id, bodies: new Binary(BSON.serialize({ b: bodies.slice(start, end) })) });
+    batches.push(packBodies(_id, bodies.slice(start, end)));
     start = end;
     size = 0;
   };
@@ -51,12 +57,21 @@ export function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): BodyBatchDoc[]
     size += bytes;
   }
   close(bodies.length);
-  return batches;
+  return Promise.all(batches);
+}
+
+/** One batch document holding these bodies. */
+export async function packBodies(_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> {
+  const raw = BSON.serialize({ b: bodies });
+  const z = await deflated(raw, { level: 1 });
+  // Incompressible bodies stay as they are (a body near the size limit must not grow past it).
+  return z.length < raw.length ? { _id, bodies: new Binary(z), z: 'deflate' } : { _id, bodies: new Binary(raw) };
 }
 
 /** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
 export function bodiesIn(doc: BodyHolder): BodyDoc[] {
-  return 'bodies' in doc ? (BSON.deserialize(doc.bodies.buffer) as { b: BodyDoc[] }).b : [doc];
+  if (!('bodies' in doc)) return [doc];
+  return (BSON.deserialize(doc.z === 'deflate' ? inflateSync(doc.bodies.buffer) : doc.bodies.buffer) as { b: BodyDoc[] }).b;
 }
 
 /**
@@ -68,11 +83,13 @@ export async function removeBodies(col: Collection<BodyHolder>, lists: Pick<List
   const holders = [...new Set(lists.map(bodyHolderOf))];
   for (let i = 0; i < holders.length; i += 500) {
     const docs = await col.find({ _id: { $in: holders.slice(i, i + 500) } }).toArray();
-    const writes = docs.map((doc) => {
-      const left = bodiesIn(doc).filter((b) => !gone.has(b._id));
-      if (left.length === 0 || !('bodies' in doc)) return { deleteOne: { filter: { _id: doc._id } } };
-      return { updateOne: { filter: { _id: doc._id }, update: { $set: { bodies: new Binary(BSON.serialize({ b: left })) } } } };
-    });
+    const writes = await Promise.all(
+      docs.map(async (doc) => {
+        const left = bodiesIn(doc).filter((b) => !gone.has(b._id));
+        if (left.length === 0 || !('bodies' in doc)) return { deleteOne: { filter: { _id: doc._id } } };
+        return { replaceOne: { filter: { _id: doc._id }, replacement: await packBodies(doc._id, left) } };
+      }),
+    );
     if (writes.length) await col.bulkWrite(writes, { ordered: false });
   }
 }

@@ -241,7 +241,7 @@ export class SegmentWriter {
       bodies.push(body);
     }
     const segmentId = seg.entry._id;
-    await insertKeepingFirst(bodiesOf(this.db, segmentId), batchBodies(lists, bodies));
+    await insertKeepingFirst(bodiesOf(this.db, segmentId), await batchBodies(lists, bodies));
     const present = await insertKeepingFirst(listOf(this.db, segmentId), lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
     // failed (a lost acknowledgement, a crash) is counted now.
