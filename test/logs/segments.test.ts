@@ -79,10 +79,13 @@ describe('segmented log storage (3 logs per segment)', () => {
 
   it('spreads logs over bounded segments', async () => {
     const db = s.app.database.db;
-    const entries = [
+    const stored = async () => [
       ...(await db.collection(CATALOG).find({ workspace_id: WS }).toArray()),
       ...(await db.collection(OPEN_CATALOG).find({ workspace_id: WS }).toArray()),
     ];
+    // The open segment's entry reaches the database shortly after its last write.
+    await expect.poll(async () => (await stored()).reduce((n, e) => n + e.count, 0), { timeout: 2000 }).toBe(20);
+    const entries = await stored();
     expect(entries.length).toBeGreaterThanOrEqual(7);
     expect(entries.every((e) => e.count <= 3)).toBe(true);
     expect(entries.reduce((n, e) => n + e.count, 0)).toBe(20);

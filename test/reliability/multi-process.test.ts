@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createExport, downloadExport, fileText, getExport, parseJsonl, startExport, until } from '../helpers/exports.js';
@@ -40,7 +41,8 @@ afterAll(async () => {
  */
 function bigLog(batch: string, n: number) {
   const log = chatLog({ id: `${batch}-${n}`, metadata: { batch, n } });
-  (log.request.body as { messages: { content: string }[] }).messages[1]!.content = `Request ${n}: ${'lorem ipsum dolor sit amet '.repeat(400)}`;
+  // Random text: stored bodies are deflated, and repeated text would shrink to nothing and export at once.
+  (log.request.body as { messages: { content: string }[] }).messages[1]!.content = `Request ${n}: ${randomBytes(8000).toString('base64')}`;
   return log;
 }
 

@@ -171,8 +171,9 @@ export class SegmentCatalog {
     }
     for (const e of open) {
       const known = this.byId.get(e._id);
-      // A sealed copy wins (the writer inserts it before deleting the open one); a newer local copy too.
-      if (known?.sealed || (known && known.updated_at > e.updated_at)) continue;
+      // A sealed copy wins (the writer inserts it before deleting the open one); a local copy as new or newer
+      // too (its writer's, which flushes it to the database a little later).
+      if (known?.sealed || (known && known.updated_at >= e.updated_at)) continue;
       this.byId.set(e._id, e);
     }
     this.refreshedAt = started;

@@ -9,6 +9,13 @@ import { batchBodies } from './segment-bodies.js';
 import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
+/**
+ * Open segments' catalog entries are written at most this often, not after every write: other processes read
+ * open segments whatever their entry says (it only orders and sizes their reads), a crashed writer's segment is
+ * rebuilt from its documents, and one write fewer per request is ~8% more ingest on the embedded database.
+ */
+const FLUSH_DELAY_MS = 250;
+
 /** An open segment not written for this long is re-checked before the next write (another process may have sealed it). */
 const RECHECK_IDLE_MS = 60_000;
 
@@ -42,6 +49,8 @@ interface OpenSegment {
   /** Serialises catalog writes, so an older snapshot never lands after a newer one. */
   flush: Promise<void>;
   dirty: boolean;
+  /** The next catalog write, when one is scheduled. */
+  flushTimer?: NodeJS.Timeout;
   sealing?: Promise<void>;
   /**
    * The segment's list documents, as stored, with their ids and bodies (a few MB for a full embedded segment):
@@ -76,7 +85,7 @@ async function insertKeepingFirst(collection: Collection, docs: object[]): Promi
 
 /**
  * Appends logs to this process's open segment of each workspace. Only the process that opened a segment
- * writes to it and seals it, so its stats (kept in memory, flushed to the catalog after every write) cover
+ * writes to it and seals it, so its stats (kept in memory, flushed to the catalog shortly after writes) cover
  * every document, and the Bloom filters written at sealing are complete. Each log id is first claimed in
  * `log_ids` (unique _id): a retry of a stored log is recognised whichever segment holds it.
  */
@@ -229,7 +238,8 @@ export class SegmentWriter {
 
   /**
    * Bodies first (in batches, see segment-bodies.ts): a list document that a reader can see always has its body. Then the segment's stats and
-   * catalog entry, flushed in order. `stored` gets the logs whose list document this call inserted.
+   * catalog entry: at once in this process's cache, and in the database within FLUSH_DELAY_MS. `stored` gets the
+   * logs whose list document this call inserted.
    */
   private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     if (docs.length === 0) return;
@@ -258,8 +268,14 @@ export class SegmentWriter {
       if (!present.has(i)) stored.add(d._id);
     });
     seg.dirty = true;
-    seg.flush = seg.flush.then(() => this.flushEntry(seg));
-    await seg.flush;
+    // Newer than the copy in the database until the flush: the catalog's refresh keeps this one meanwhile.
+    seg.entry = { ...seg.entry, ...seg.stats.fields(), updated_at: new Date() };
+    this.catalog.putLocal(seg.entry);
+    seg.flushTimer ??= setTimeout(() => {
+      seg.flushTimer = undefined;
+      // A failed write leaves the entry dirty for the next one; sealing writes the whole entry anyway.
+      seg.flush = seg.flush.then(() => this.flushEntry(seg)).catch(() => void (seg.dirty = true));
+    }, FLUSH_DELAY_MS).unref();
   }
 
   private async flushEntry(seg: OpenSegment): Promise<void> {
@@ -351,6 +367,7 @@ export class SegmentWriter {
   private seal(seg: OpenSegment): Promise<void> {
     seg.sealing ??= (async () => {
       if (this.open.get(seg.entry.workspace_id) === seg) this.open.delete(seg.entry.workspace_id);
+      clearTimeout(seg.flushTimer);
       await seg.flush;
       // The rows kept in memory are exactly what the list collection holds: no need to read it back. Bodies
       // are not packed again: their batches already cost an export a few documents per segment.
