@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
-import { deflate, inflateSync } from 'node:zlib';
+import { uncompressSync } from 'snappy';
 import { Binary, BSON, type Collection } from 'mongodb';
+import { snappyBytes } from './compression.js';
 import type { BodyDoc, ListDoc } from './segment-docs.js';
 
 /**
@@ -16,8 +16,13 @@ export interface BodyBatchDoc {
   _id: string;
   /** BSON of `{ b: BodyDoc[] }`: one opaque value for the database to store and return, decoded here. */
   bodies: Binary;
-  /** Deflated (level 1; chat text shrinks ~4x, so the database encodes, stores and sends a quarter of it). */
-  z?: 'deflate';
+  /**
+   * Compressed with Snappy: chat text shrinks ~3-4x, so the database encodes, stores and sends a third of it
+   * (measured with deflate first: bench:ingest on PostgreSQL 3,800 -> 4,500 logs/s, exports at 100,000 logs
+   * 5,800 -> 8,000 rows/s). Snappy compresses at ~1 GB/s where deflate at level 1 took ~20 us of CPU per log
+   * (bench:ingest with Snappy: 4,700-5,000 logs/s, 110-119 us against 121-138 us with deflate).
+   */
+  z?: 'snappy';
 }
 
 /** A document of a body collection. */
@@ -26,8 +31,6 @@ export type BodyHolder = BodyDoc | BodyBatchDoc;
 /** Bodies per batch document, and raw bytes (a log past that has a batch of its own; 16 MB is the hard limit). */
 const BATCH_BODIES = 32;
 const BATCH_BYTES = 256 * 1024;
-
-const deflated = promisify(deflate);
 
 const bodyBytes = (b: BodyDoc) => b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length + b.rest.length();
 
@@ -63,15 +66,16 @@ export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<
 /** One batch document holding these bodies. */
 export async function packBodies(_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> {
   const raw = BSON.serialize({ b: bodies });
-  const z = await deflated(raw, { level: 1 });
+  const z = await snappyBytes(raw);
   // Incompressible bodies stay as they are (a body near the size limit must not grow past it).
-  return z.length < raw.length ? { _id, bodies: new Binary(z), z: 'deflate' } : { _id, bodies: new Binary(raw) };
+  return z.length < raw.length ? { _id, bodies: new Binary(z), z: 'snappy' } : { _id, bodies: new Binary(raw) };
 }
 
 /** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
 export function bodiesIn(doc: BodyHolder): BodyDoc[] {
   if (!('bodies' in doc)) return [doc];
-  return (BSON.deserialize(doc.z === 'deflate' ? inflateSync(doc.bodies.buffer) : doc.bodies.buffer) as { b: BodyDoc[] }).b;
+  const bytes = doc.z === 'snappy' ? uncompressSync(doc.bodies.buffer) : doc.bodies.buffer;
+  return (BSON.deserialize(bytes as Uint8Array) as { b: BodyDoc[] }).b;
 }
 
 /**

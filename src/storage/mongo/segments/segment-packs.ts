@@ -1,7 +1,6 @@
-import { promisify } from 'node:util';
-import { deflate, inflate } from 'node:zlib';
 import { Binary, BSON, type Db } from 'mongodb';
 import { listOf, type SegmentEntry } from './catalog.js';
+import { deflateBytes, inflateBytes } from './compression.js';
 import { segmentDb } from './segment-databases.js';
 import type { ListDoc } from './segment-docs.js';
 
@@ -26,9 +25,6 @@ interface PackDoc {
   z?: 'deflate';
 }
 
-const deflated = promisify(deflate);
-const inflated = promisify(inflate);
-
 /** BSON documents are limited to 16 MB: larger segments stay unpacked and are read from their collection. */
 const MAX_PACK_BYTES = 15 * 1024 * 1024;
 
@@ -37,7 +33,7 @@ export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Pr
   const docs = rows ?? (await listOf<ListDoc>(db, segmentId).find({}, { batchSize: 1_000_000 }).toArray());
   // Deflated (~6x smaller for list documents): the database reads, converts and sends a pack on every cold read,
   // at a cost that follows its size, where inflating it here takes ~1 ms.
-  const bytes = await deflated(BSON.serialize({ rows: docs }, { ignoreUndefined: true }));
+  const bytes = await deflateBytes(BSON.serialize({ rows: docs }, { ignoreUndefined: true }), 6);
   if (bytes.length > MAX_PACK_BYTES) return false;
   await packOf(db, segmentId).replaceOne({ _id: PACK_ID }, { rows: new Binary(bytes), z: 'deflate' }, { upsert: true });
   return true;
@@ -96,7 +92,7 @@ export class PackCache {
   private async load(segmentId: string, at: number, keep = true): Promise<ListDoc[] | null> {
     const doc = await this.storedDoc(segmentId, at, keep);
     if (!doc) return null;
-    const bytes = doc.z === 'deflate' ? await inflated(doc.rows.buffer) : doc.rows.buffer;
+    const bytes = doc.z === 'deflate' ? await inflateBytes(doc.rows.buffer) : doc.rows.buffer;
     return (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
   }
 

@@ -1,0 +1,28 @@
+import { promisify } from 'node:util';
+import { deflate, deflateSync, inflate, inflateSync } from 'node:zlib';
+import { compress, compressSync } from 'snappy';
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+/**
+ * Below this size compression runs on the event loop: its asynchronous form costs ~3.5x the CPU (measured on 64 KB of
+ * chat text at level 1: 660 us against 190 us a call, the stream and thread-pool hand-off costing more than the
+ * compression) while blocking for ~0.2 ms buys nothing. Larger inputs (a log of many MB) go to the thread pool.
+ */
+const SYNC_BYTES = 1024 * 1024;
+
+/** Deflated bytes (level 1 unless told: fast, ~4-5x smaller for JSON text). */
+export function deflateBytes(bytes: Uint8Array, level = 1): Promise<Buffer> {
+  return bytes.length <= SYNC_BYTES ? Promise.resolve(deflateSync(bytes, { level })) : deflateAsync(bytes, { level });
+}
+
+/** Snappy-compressed bytes: ~1 GB/s, for data written often (body batches); ~20% larger than deflate's. */
+export function snappyBytes(bytes: Uint8Array): Promise<Buffer> {
+  return bytes.length <= SYNC_BYTES ? Promise.resolve(compressSync(bytes)) : compress(bytes);
+}
+
+export function inflateBytes(bytes: Uint8Array): Promise<Buffer> {
+  // A deflated input inflates to ~5x its size: the same bound, on the input.
+  return bytes.length <= SYNC_BYTES / 5 ? Promise.resolve(inflateSync(bytes)) : inflateAsync(bytes);
+}
