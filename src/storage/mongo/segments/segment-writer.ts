@@ -237,9 +237,9 @@ export class SegmentWriter {
   }
 
   /**
-   * Bodies first (in batches, see segment-bodies.ts): a list document that a reader can see always has its body. Then the segment's stats and
-   * catalog entry: at once in this process's cache, and in the database within FLUSH_DELAY_MS. `stored` gets the
-   * logs whose list document this call inserted.
+   * Bodies first (in batches, see segment-bodies.ts): a list document that a reader can see always has its
+   * body. Then the segment's stats and catalog entry: at once in this process's cache, and in the database
+   * within FLUSH_DELAY_MS. `stored` gets the logs whose list document this call inserted.
    */
   private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
     if (docs.length === 0) return;
@@ -281,10 +281,10 @@ export class SegmentWriter {
   private async flushEntry(seg: OpenSegment): Promise<void> {
     if (!seg.dirty) return;
     seg.dirty = false;
-    const updated_at = new Date();
-    seg.entry = { ...seg.entry, ...seg.stats.fields(), updated_at };
+    const fields = { ...seg.stats.fields(), updated_at: new Date() };
+    seg.entry = { ...seg.entry, ...fields };
     this.catalog.putLocal(seg.entry);
-    await this.catalog.open.updateOne({ _id: seg.entry._id }, { $set: { ...seg.stats.fields(), updated_at } });
+    await this.catalog.open.updateOne({ _id: seg.entry._id }, { $set: fields });
   }
 
   private async segmentFor(workspaceId: string): Promise<OpenSegment> {
