@@ -11,7 +11,7 @@ import { MongoClient, type Document } from 'mongodb';
 import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
-import type { ListDoc } from '../src/storage/mongo/segments/segment-docs.js';
+import { type ListHolder, readAllLists } from '../src/storage/mongo/segments/segment-lists.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -35,13 +35,12 @@ try {
   const serverRate = load.logs / load.elapsed;
   const usPerLog = (cpu / load.logs) * 1e6;
 
-  // Baseline: the same logs as whole documents, re-inserted by the bare driver into one collection indexed like
-  // a segment's list collection (Logport writes each log as a list document, its body in a batch, and client ids as claims).
+  // Baseline: the same logs as whole documents, one per log, re-inserted by the bare driver into one collection
+  // indexed like a segment's list collection (Logport writes each write's list documents as a batch on the embedded
+  // database and one per log on MongoDB, bodies in batches, and client ids as claims).
   const database = client.db(server.dbName);
   const segment = (await database.collection(OPEN_CATALOG).findOne({})) ?? (await database.collection(CATALOG).findOne({}));
-  const lists = await listOf<ListDoc>(database, String(segment!._id))
-    .find({}, { limit: 64 * BATCH })
-    .toArray();
+  const lists = (await readAllLists(listOf<ListHolder>(database, String(segment!._id)))).slice(0, 64 * BATCH);
   const holders = await bodiesOf<BodyHolder>(database, String(segment!._id)).find({}).toArray();
   const bodies = new Map(holders.flatMap(bodiesIn).map((b) => [b._id, b]));
   const sample = lists.map(({ body_batch: _batch, ...l }) => ({ ...l, ...bodies.get(String(l._id)) }));

@@ -1,7 +1,9 @@
+import { Query } from 'mingo';
 import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
 import { bodiesOf, CATALOG, LOG_IDS, listOf, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn, bodyHolderOf, packBodies } from '../../src/storage/mongo/segments/segment-bodies.js';
-import { joinLogDoc, type ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { joinLogDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { type ListHolder, readAllLists } from '../../src/storage/mongo/segments/segment-lists.js';
 
 /**
  * Direct access to stored log list documents, for checking what was (not) stored and for planting damage.
@@ -12,24 +14,30 @@ async function segmentIds(db: Db): Promise<string[]> {
   return [...new Set([...open, ...sealed].map((e) => e._id as unknown as string))];
 }
 
+/** A segment's list documents (batches unpacked, as readers see them). */
+const listsOf = (db: Db, segment: string) => readAllLists(listOf<ListHolder>(db, segment));
+
+/** A segment's list document of one log. */
+const listDocOf = async (db: Db, segment: string, id: string) => (await listsOf(db, segment)).find((d) => d._id === id);
+
 /** The segment holding a log: its id claim, or (ids the server generated are not claimed on FerretDB) a search. */
 async function segmentOf(db: Db, id: string): Promise<string | undefined> {
   const claim = await db.collection<{ _id: string; s: string }>(LOG_IDS).findOne({ _id: id });
   if (claim) return claim.s;
-  for (const s of await segmentIds(db)) if (await listOf(db, s).findOne({ _id: id as never }, { projection: { _id: 1 } })) return s;
+  for (const s of await segmentIds(db)) if (await listDocOf(db, s, id)) return s;
   return undefined;
 }
 
+/** Stored list documents matching a query (with MongoDB's semantics), from every segment. */
 export async function findStoredLogs(db: Db, filter: Filter<Document> = {}): Promise<Document[]> {
+  const match = new Query(filter as Record<string, unknown>);
   const out: Document[] = [];
-  for (const s of await segmentIds(db)) out.push(...(await listOf(db, s).find(filter).toArray()));
+  for (const s of await segmentIds(db)) out.push(...(await listsOf(db, s)).filter((d) => match.test(d)));
   return out;
 }
 
 export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Promise<number> {
-  let n = 0;
-  for (const s of await segmentIds(db)) n += await listOf(db, s).countDocuments(filter);
-  return n;
+  return (await findStoredLogs(db, filter)).length;
 }
 
 /**
@@ -39,7 +47,7 @@ export async function countStoredLogs(db: Db, filter: Filter<Document> = {}): Pr
 export async function updatePackedFields(db: Db, id: string, change: { set?: Record<string, unknown>; unset?: string[] }): Promise<void> {
   const segment = await segmentOf(db, id);
   if (!segment) throw new Error(`no stored log ${id}`);
-  const list = await listOf<ListDoc>(db, segment).findOne({ _id: id });
+  const list = await listDocOf(db, segment, id);
   const bodies = bodiesOf<BodyHolder>(db, segment);
   const holder = list && (await bodies.findOne({ _id: bodyHolderOf(list) }));
   if (!holder) throw new Error(`log ${id} has no stored body`);
@@ -56,7 +64,7 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
 export async function findStoredLog(db: Db, id: string): Promise<Document | null> {
   const segment = await segmentOf(db, id);
   if (!segment) return null;
-  const list = await listOf<ListDoc>(db, segment).findOne({ _id: id });
+  const list = await listDocOf(db, segment, id);
   if (!list) return null;
   const holder = await bodiesOf<BodyHolder>(db, segment).findOne({ _id: bodyHolderOf(list) });
   return joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined);

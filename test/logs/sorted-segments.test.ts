@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG, listOf } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { type ListHolder, packLists, readAllLists } from '../../src/storage/mongo/segments/segment-lists.js';
 import { writePack } from '../../src/storage/mongo/segments/segment-packs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { chatLog, ingest, openAiChatResponse, trpcQuery } from './fixtures.js';
@@ -40,8 +41,10 @@ describe('sorted pages over segments (5 logs per segment)', () => {
     const db = s.app.database.db;
     const oldest = await db.collection(CATALOG).findOne({ workspace_id: WS }, { sort: { created_min: 1 } });
     const segment = String(oldest!._id);
-    await listOf(db, segment).updateMany({}, { $set: { cost: 1e9 } });
-    const rows = await listOf<ListDoc>(db, segment).find({}).toArray();
+    const lists = listOf<ListHolder>(db, segment);
+    const rows: ListDoc[] = (await readAllLists(lists)).map((d) => ({ ...d, cost: 1e9 }));
+    await lists.deleteMany({});
+    await lists.insertMany(await packLists(rows));
     await writePack(db, segment, rows);
     expect(await page('desc')).toEqual(ids.slice(25).reverse());
     // An ascending page must read that segment (it holds the first rows by its bounds) and sees what it holds.

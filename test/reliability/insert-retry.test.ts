@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { chatLog, countLogs, postLogs } from '../logs/fixtures.js';
+import { chatLog, countLogs, postLogs, trpcQuery } from '../logs/fixtures.js';
 import { startWireFaultProxy, type WireFaultProxy } from './wire-fault-proxy.js';
 import { metaPair } from '../../src/storage/mongo/segments/segment-docs.js';
 
@@ -41,5 +41,28 @@ describe('a lost insert acknowledgement', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.log_ids).toHaveLength(40);
     expect(await countLogs(s, { meta: metaPair('run', 'lost-claim') })).toBe(40);
+  });
+
+  it('of a list batch leaves a second copy on disk that every read shows once', async () => {
+    const batch = Array.from({ length: 40 }, (_, i) => chatLog({ metadata: { run: 'lost-list', n: String(i) } }));
+    // A write's list documents go in as one batch document (the segment's list collection, named logs_<segment>).
+    proxy.loseNextReply('insert', /^logs_(?!.*_bodies$)(?!.*_pack$)/);
+    const res = await postLogs(s, batch);
+    expect(proxy.lost).toBe(3);
+    expect(res.status).toBe(200);
+    const ids: string[] = res.body.data.log_ids;
+    expect(new Set(ids).size).toBe(40);
+    // This process reads its open segment from memory; another one reads the collection, both copies included.
+    const other = await startTestServer({ MONGODB_DB: s.dbName });
+    try {
+      for (const server of [s, other]) {
+        const page = await trpcQuery(server, 'logs.list', { workspaceId: 'default', filter: { metadata: { run: 'lost-list' } }, first: 100 });
+        expect(page.status).toBe(200);
+        expect(page.body.result.data.totalCount).toBe(40);
+        expect(page.body.result.data.items.map((l: { id: string }) => l.id).sort()).toEqual([...ids].sort());
+      }
+    } finally {
+      await other.app.stop();
+    }
   });
 });

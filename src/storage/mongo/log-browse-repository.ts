@@ -19,9 +19,11 @@ const SORT_COLUMNS: Record<LogSortField, SortedColumn | 'created_at'> = {
 
 /** One small query per method over the segmented layout (see log-repository.ts). */
 export function createLogBrowseRepository(store: SegmentStore): LogBrowseRepository {
+  /** A traced read that goes before background work (segments/read-priority.ts). */
+  const interactive = <T>(name: string, read: () => Promise<T>) => withSpan(name, DB_ATTRS, () => store.priority.interactive(read));
   return {
     listSorted: (workspaceId, filter, { sort, offset, limit }) =>
-      withSpan('db logs.find sorted', DB_ATTRS, async () => {
+      interactive('db logs.find sorted', async () => {
         const want = offset + limit;
         if (sort.field === 'createdAt' && sort.direction === 'desc') {
           const { rows, segs } = await store.pageNewestFirst(workspaceId, filter, want);
@@ -58,7 +60,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
       }),
 
     listTraceRoots: (workspaceId, filter, { first, after }) =>
-      withSpan('db logs.find trace roots', DB_ATTRS, async () => {
+      interactive('db logs.find trace roots', async () => {
         const roots: Document[] = [{ trace_id: { $exists: true } }, { parent_span_id: { $exists: false } }];
         const { rows, segs } = await store.pageNewestFirst(workspaceId, filter, first, after, roots);
         // Body documents also hold the packed fields a list shows; the bodies themselves are left out.
@@ -67,7 +69,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
       }),
 
     traceSpanStats: (workspaceId, traceIds, limit) =>
-      withSpan('db logs.find trace stats', DB_ATTRS, async () => {
+      interactive('db logs.find trace stats', async () => {
         if (traceIds.length === 0) return [];
         const out = [];
         // The Bloom filters of sealed segments leave out those that hold none of these traces.
@@ -90,7 +92,7 @@ export function createLogBrowseRepository(store: SegmentStore): LogBrowseReposit
       }),
 
     recentValues: (workspaceId, since, limit) =>
-      withSpan('db logs.find recent values', DB_ATTRS, async () => {
+      interactive('db logs.find recent values', async () => {
         const { rows } = await store.pageNewestFirst(workspaceId, since ? { from: since } : {}, limit);
         return rows.map(({ doc: d }) => ({ model: d.model, provider: d.provider, statusCode: d.status_code, metadataKeys: d.meta.map(metaKeyOf) }));
       }),

@@ -7,7 +7,9 @@ import { fromLogDoc, type LogDoc, toLogDoc } from './log-document.js';
 import { NEWEST_FIRST, olderThan, toMongoFilter } from './log-filter-query.js';
 import { bodiesOf, LOG_IDS, listOf, SegmentCatalog, type SegmentEntry } from './segments/catalog.js';
 import { type BodyHolder, bodiesIn, bodyHolderOf, removeBodies } from './segments/segment-bodies.js';
-import { joinLogDoc, type ListDoc } from './segments/segment-docs.js';
+import { joinLogDoc } from './segments/segment-docs.js';
+import { ReadPriority } from './segments/read-priority.js';
+import { removeLists } from './segments/segment-lists.js';
 import { dropEmptySegmentDatabases } from './segments/segment-databases.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
 import { dropBodyPacks, dropPack, writePack } from './segments/segment-packs.js';
@@ -41,6 +43,8 @@ export interface SegmentStore {
     extra?: Document[],
   ): Promise<{ rows: Located[]; segs: SegmentEntry[] }>;
   withBodies(rows: Located[], segs: SegmentEntry[]): Promise<LogDoc[]>;
+  /** Interactive reads go before background counts (read-priority.ts). */
+  priority: ReadPriority;
 }
 
 export interface LogRepositoryOptions extends SegmentLayoutOptions {
@@ -56,7 +60,11 @@ export interface LogRepositoryOptions extends SegmentLayoutOptions {
 export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): LogRepository & { close(): Promise<void>; store: SegmentStore } {
   const catalog = new SegmentCatalog(db, opts.catalogMaxAgeMs);
   // The writer exists once the layout is known; until then no segment is open here.
-  const reader = new SegmentReader(db, (id) => writer?.localRows(id));
+  const reader = new SegmentReader(
+    db,
+    (id) => writer?.localRows(id),
+    () => layout.pack,
+  );
   const localBodies = (id: string) => writer?.localBodies(id);
   let layout!: SegmentLayout;
   let writer!: SegmentWriter;
@@ -69,6 +77,9 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   let lastAbandonedCheck = 0;
 
   const byId = (segs: SegmentEntry[]) => new Map(segs.map((e) => [e._id, e]));
+  const priority = new ReadPriority();
+  /** A traced read that goes before background work. */
+  const interactive = <T>(name: string, read: () => Promise<T>) => withSpan(name, DB_ATTRS, () => priority.interactive(read));
 
   /** Seals segments left open by processes that went away (in the background, at most every minute). */
   function sealAbandonedSoon(): void {
@@ -109,6 +120,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   async function countAll(segs: SegmentEntry[], filter: LogFilter, q: Filter<LogDoc>, want: number): Promise<number> {
     let total = 0;
     for (const e of segs) {
+      // Only segments that need reading wait for their turn (a cached or whole count costs nothing).
+      if (!countKnown(e, filter, q)) await priority.turn();
       total += await countIn(e, filter, q);
       if (total >= want) break;
     }
@@ -149,7 +162,9 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       const list = rows.find((d) => d._id === id);
       return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
     }
-    const list = await listOf<ListDoc>(db, segmentId).findOne({ _id: id });
+    // Through the reader: a sealed segment's pack, or its list collection (read whole where it holds batches).
+    const e = catalog.get(segmentId);
+    const [list] = e ? await reader.read(e, { _id: id }, { limit: 1 }) : await readCollection(db, segmentId, { _id: id }, { limit: 1 }, layout.pack);
     if (!list) return undefined;
     const holder = await bodiesOf<BodyHolder>(db, segmentId).findOne({ _id: bodyHolderOf(list) });
     return fromLogDoc(joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined));
@@ -169,6 +184,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     segmentsFor,
     pageNewestFirst,
     withBodies: (rows, segs) => withBodies(db, rows, byId(segs), localBodies),
+    priority,
   };
 
   return {
@@ -185,7 +201,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       }),
 
     findById: (id) =>
-      withSpan('db logs.findOne', DB_ATTRS, async () => {
+      interactive('db logs.findOne', async () => {
         await ready;
         // On the embedded database log_ids is read by a table scan (its _id index is not used for reads), so
         // the catalog's id filters pick the segment; the id index answers when they cannot (or miss).
@@ -196,7 +212,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       }),
 
     findByTrace: (workspaceId, traceId, limit) =>
-      withSpan('db logs.find trace', DB_ATTRS, async () => {
+      interactive('db logs.find trace', async () => {
         const segs = await segmentsFor(workspaceId, { traceId: [traceId] });
         const found: Located[] = [];
         for (const e of segs) {
@@ -212,10 +228,10 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       for (const e of await catalog.all()) {
         if (!e.created_min || e.created_min >= cutoff) continue;
         if (e.sealed && e.created_max && e.created_max < cutoff) {
-          deleted += await dropSegment(db, catalog, e);
+          deleted += await dropSegment(db, catalog, e, layout.pack);
           continue;
         }
-        deleted += await deleteOlderIn(db, catalog, e, cutoff, writer.isOpenHere(e._id));
+        deleted += await deleteOlderIn(db, catalog, e, cutoff, writer.isOpenHere(e._id), layout.pack);
         writer.forgetOlder(e._id, cutoff);
       }
       sealedCounts.clear();
@@ -229,7 +245,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     },
 
     countMatching: (workspaceId, filter, page = {}, opts = {}) =>
-      withSpan('db logs.count filtered', DB_ATTRS, async () => {
+      interactive('db logs.count filtered', async () => {
         if (page.limit === 0) return 0;
         const q = toMongoFilter(filter);
         const offset = page.offset ?? 0;
@@ -260,7 +276,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     streamMatching: (workspaceId, filter, page, o) => streamMatching(workspaceId, filter, page, o?.withoutHeaders ?? false),
 
     listMatching: (workspaceId, filter, { first, after }) =>
-      withSpan('db logs.find page', DB_ATTRS, async () => {
+      interactive('db logs.find page', async () => {
         if (first <= 0) return [];
         const { rows, segs } = await pageNewestFirst(workspaceId, filter, first, after);
         return (await withBodies(db, rows, byId(segs), localBodies)).map(fromLogDoc);
@@ -337,11 +353,14 @@ function overlappingGroups(segs: SegmentEntry[]): SegmentEntry[][] {
   return groups;
 }
 
-/** Drops a whole segment: catalog entry first (readers stop opening it), then its ids, then its collections. */
-async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Promise<number> {
+/**
+ * Drops a whole segment: catalog entry first (readers stop opening it), then its ids, then its collections.
+ * `whole`: the layout reads list collections whole (they may hold batches, segment-lists.ts).
+ */
+async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry, whole: boolean): Promise<number> {
   await catalog.forget(e);
   await dropPack(db, e._id);
-  const ids = await readCollection(db, e._id, {}, { projection: {} });
+  const ids = await readCollection(db, e._id, {}, { projection: {} }, whole);
   await forgetIds(
     db,
     ids.map((d) => d._id),
@@ -356,17 +375,22 @@ async function dropSegment(db: Db, catalog: SegmentCatalog, e: SegmentEntry): Pr
 }
 
 /** Deletes the older part of a segment that straddles the cutoff, and corrects its entry. */
-async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, cutoff: Date, openHere: boolean): Promise<number> {
-  const old = await readCollection(db, e._id, { created_at: { $lt: cutoff } });
+async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, cutoff: Date, openHere: boolean, whole: boolean): Promise<number> {
+  const old = await readCollection(db, e._id, { created_at: { $lt: cutoff } }, {}, whole);
   if (old.length === 0) return 0;
-  await listOf(db, e._id).deleteMany({ created_at: { $lt: cutoff } });
+  if (whole)
+    await removeLists(
+      listOf(db, e._id),
+      old.map((d) => d._id),
+    );
+  else await listOf(db, e._id).deleteMany({ created_at: { $lt: cutoff } });
   await removeBodies(bodiesOf(db, e._id), old);
   await forgetIds(
     db,
     old.map((d) => d._id),
   );
   if (e.sealed) {
-    const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } });
+    const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } }, whole);
     // The pack is rewritten before the entry that points readers at it changes (its cache key is updated_at).
     const packed = !!e.packed && (await writePack(db, e._id, rest));
     // Bodies packed at sealing by earlier versions would keep the deleted logs' bodies: dropped, readers use

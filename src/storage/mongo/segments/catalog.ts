@@ -115,6 +115,11 @@ export class SegmentCatalog {
     return sortNewestFirst([...this.byId.values()].filter((e) => e.workspace_id === workspaceId));
   }
 
+  /** A segment's entry as of the last refresh, if it has one. */
+  get(segmentId: string): SegmentEntry | undefined {
+    return this.byId.get(segmentId);
+  }
+
   /** Every segment, as of the last refresh. */
   cached(): SegmentEntry[] {
     return [...this.byId.values()];
@@ -141,13 +146,40 @@ export class SegmentCatalog {
   }
 
   refresh(): Promise<void> {
+    // The periodic re-read of sealed entries runs beside requests, not in their way: at a million logs it reads
+    // ~1,000 entries (~300 ms on the embedded database), and entries sealed meanwhile are found by the open
+    // refresh below. Only the first read (and all(), retention's) is waited for.
+    if (this.sealedRefreshedAt !== -Infinity && performance.now() - this.sealedRefreshedAt > this.sealedMaxAgeMs) {
+      this.sealedRefreshedAt = performance.now();
+      const since = new Date();
+      void this.sealed
+        .find({}, { batchSize: 100_000 })
+        .toArray()
+        .then((sealed) => this.applySealed(sealed, since))
+        .catch(() => undefined); // tried again after sealedMaxAgeMs
+    }
     this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
     return this.refreshing;
   }
 
+  /**
+   * Takes a full read of the sealed entries, begun at `readSince`: new and changed ones in, sealed ones missing
+   * from it out (retention elsewhere dropped them). Entries changed here since (sealed, trimmed) keep this
+   * process's copy, newer than what the read saw.
+   */
+  private applySealed(sealed: SegmentEntry[], readSince: Date): void {
+    const sealedIds = new Set(sealed.map((e) => e._id));
+    for (const [id, e] of this.byId) if (e.sealed && !sealedIds.has(id) && e.updated_at < readSince) this.removeLocal(e);
+    for (const e of sealed) {
+      const known = this.byId.get(e._id);
+      if (!known?.sealed || known.updated_at <= e.updated_at) this.byId.set(e._id, e);
+    }
+  }
+
   private async reload(): Promise<void> {
     const started = performance.now();
-    const wholeSealed = started - this.sealedRefreshedAt > this.sealedMaxAgeMs;
+    const startedAt = new Date();
+    const wholeSealed = this.sealedRefreshedAt === -Infinity;
     const [open, sealed] = await Promise.all([
       this.open.find({}, { batchSize: 100_000 }).toArray(),
       wholeSealed ? this.sealed.find({}, { batchSize: 100_000 }).toArray() : undefined,
@@ -155,8 +187,9 @@ export class SegmentCatalog {
     const openIds = new Set(open.map((e) => e._id));
     if (sealed) {
       const sealedIds = new Set(sealed.map((e) => e._id));
-      for (const [id, e] of this.byId) if (!sealedIds.has(id) && (e.sealed || !openIds.has(id))) this.removeLocal(e);
-      for (const e of sealed) this.byId.set(e._id, e);
+      this.applySealed(sealed, startedAt);
+      // Open entries gone from both lists were dropped (or sealed and dropped) elsewhere.
+      for (const [id, e] of this.byId) if (!e.sealed && !sealedIds.has(id) && !openIds.has(id) && e.updated_at < startedAt) this.removeLocal(e);
       this.sealedRefreshedAt = started;
     } else {
       // An open entry that went away was sealed (or dropped) by its writer: fetch its sealed entry by _id.

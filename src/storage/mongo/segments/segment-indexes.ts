@@ -83,6 +83,7 @@ const MAX_KEPT_OPEN_ROWS = 20_000;
 export async function segmentLayout(db: Db, opts: SegmentLayoutOptions): Promise<SegmentLayout> {
   const ferret = await isFerretDb(db);
   const maxDocs = opts.segmentDocs ?? (ferret ? 1000 : 1_000_000);
+  const keepOpenRows = ferret && maxDocs <= MAX_KEPT_OPEN_ROWS;
   return {
     maxDocs,
     maxAgeMs: (opts.segmentHours ?? 24) * 3_600_000,
@@ -90,6 +91,7 @@ export async function segmentLayout(db: Db, opts: SegmentLayoutOptions): Promise
     indexes: ferret ? [] : SEGMENT_INDEXES,
     pack: ferret,
     segmentDatabases: ferret,
-    keepOpenRows: ferret && maxDocs <= MAX_KEPT_OPEN_ROWS,
+    keepOpenRows,
+    batchLists: keepOpenRows,
   };
 }

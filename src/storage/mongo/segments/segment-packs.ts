@@ -3,6 +3,7 @@ import { listOf, type SegmentEntry } from './catalog.js';
 import { deflateBytes, inflateBytes } from './compression.js';
 import { segmentDb } from './segment-databases.js';
 import type { ListDoc } from './segment-docs.js';
+import { type ListHolder, readAllLists } from './segment-lists.js';
 
 /**
  * Packs: on the embedded database, a sealed segment's list documents are also kept as one document (a BSON
@@ -30,7 +31,7 @@ const MAX_PACK_BYTES = 15 * 1024 * 1024;
 
 /** Writes a segment's pack from its list documents (read whole when not given); false when too large to pack. */
 export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Promise<boolean> {
-  const docs = rows ?? (await listOf<ListDoc>(db, segmentId).find({}, { batchSize: 1_000_000 }).toArray());
+  const docs = rows ?? (await readAllLists(listOf<ListHolder>(db, segmentId)));
   // Deflated (~6x smaller for list documents): the database reads, converts and sends a pack on every cold read,
   // at a cost that follows its size, where inflating it here takes ~1 ms.
   const bytes = await deflateBytes(BSON.serialize({ rows: docs }, { ignoreUndefined: true }), 6);

@@ -5,6 +5,7 @@ import type { LogDoc } from '../log-document.js';
 import { bodiesOf, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { type BodyDoc, joinLogDoc, type ListDoc, metaPair } from './segment-docs.js';
 import { type BodyHolder, bodiesIn, bodyHolderOf } from './segment-bodies.js';
+import { type ListHolder, readAllLists } from './segment-lists.js';
 import { PackCache } from './segment-packs.js';
 
 /** A list document with the segment it came from. */
@@ -123,18 +124,31 @@ export interface SegmentReadOptions {
   once?: boolean;
 }
 
-/** One segment's matching list documents, in one batch (FerretDB on SQLite re-runs a query per batch). */
-export function readCollection(db: Db, segment: string, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
+/**
+ * One segment's matching list documents. On MongoDB a query its indexes serve (in one batch: FerretDB on SQLite
+ * re-runs a query per batch); with `whole` (the embedded layout, whose list collections may hold batches, see
+ * segment-lists.ts) the collection is read whole and matched here, as the database would have scanned it anyway.
+ */
+export async function readCollection(db: Db, segment: string, q: Filter<LogDoc>, opts: SegmentReadOptions = {}, whole = false): Promise<ListDoc[]> {
+  if (whole) return matching(await readAllLists(listOf<ListHolder>(db, segment)), q, opts);
   const size = opts.limit ?? 1_000_000;
   return listOf<ListDoc>(db, segment)
     .find(q as Filter<ListDoc>, { sort: opts.sort, limit: opts.limit, batchSize: size + 1, projection: opts.projection })
     .toArray();
 }
 
+/** The rows matching a query, with MongoDB's semantics (mingo), sorted and limited as asked. */
+function matching(rows: ListDoc[], q: Filter<LogDoc>, opts: SegmentReadOptions): ListDoc[] {
+  const match = new Query(q as Record<string, unknown>);
+  const found = rows.filter((d) => match.test(d));
+  if (opts.sort) found.sort(bySort(opts.sort));
+  return opts.limit === undefined ? found : found.slice(0, opts.limit);
+}
+
 /**
  * Reads segments: those open in this process from the writer's copy of their rows, sealed ones from their
  * pack when they have one (the query is then evaluated in Node with MongoDB's semantics, by mingo), others
- * from their list collection.
+ * from their list collection (read whole on the embedded layout: `wholeLists`).
  */
 export class SegmentReader {
   private readonly packs: PackCache;
@@ -142,6 +156,7 @@ export class SegmentReader {
   constructor(
     private readonly db: Db,
     private readonly localRows: (segmentId: string) => ListDoc[] | undefined = () => undefined,
+    private readonly wholeLists: () => boolean = () => false,
   ) {
     this.packs = new PackCache(db);
   }
@@ -154,15 +169,11 @@ export class SegmentReader {
 
   async read(e: SegmentEntry, q: Filter<LogDoc>, opts: SegmentReadOptions = {}): Promise<ListDoc[]> {
     const rows = await this.rowsOf(e, !opts.once);
-    if (!rows) return readCollection(this.db, e._id, q, opts);
-    const match = new Query(q as Record<string, unknown>);
-    const found = rows.filter((d) => match.test(d));
-    if (opts.sort) found.sort(bySort(opts.sort));
-    return opts.limit === undefined ? found : found.slice(0, opts.limit);
+    return rows ? matching(rows, q, opts) : readCollection(this.db, e._id, q, opts, this.wholeLists());
   }
 
   async count(e: SegmentEntry, q: Filter<LogDoc>): Promise<number> {
-    const rows = await this.rowsOf(e);
+    const rows = (await this.rowsOf(e)) ?? (this.wholeLists() ? await readAllLists(listOf<ListHolder>(this.db, e._id)) : null);
     if (!rows) return listOf<ListDoc>(this.db, e._id).countDocuments(q as Filter<ListDoc>);
     const match = new Query(q as Record<string, unknown>);
     let n = 0;

@@ -6,6 +6,7 @@ import { bodiesOf, LOG_IDS, listOf, type SegmentCatalog, type SegmentEntry } fro
 import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } from './segment-databases.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { batchBodies } from './segment-bodies.js';
+import { type ListHolder, packLists, readAllLists } from './segment-lists.js';
 import { writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
@@ -37,6 +38,11 @@ export interface SegmentLayout {
   segmentDatabases: boolean;
   /** Keep each open segment's list documents and bodies in memory for reads (small embedded segments only). */
   keepOpenRows: boolean;
+  /**
+   * Store each write's list documents as one batch document (segment-lists.ts). Needs the kept rows: a log
+   * retried into its segment is recognised by them, where a document per log has its unique _id.
+   */
+  batchLists: boolean;
 }
 
 interface OpenSegment {
@@ -233,7 +239,9 @@ export class SegmentWriter {
   /** Whether a segment's list collection has the log (a segment the catalog does not know is gone). */
   private async holds(segmentId: string, known: boolean, logId: string): Promise<boolean> {
     if (!known) return false;
-    return !!(await listOf(this.db, segmentId).findOne({ _id: logId as never }, { projection: { _id: 1 } }));
+    const lists = listOf<ListHolder>(this.db, segmentId);
+    if (this.layout.pack) return (await readAllLists(lists)).some((d) => d._id === logId);
+    return !!(await lists.findOne({ _id: logId }, { projection: { _id: 1 } }));
   }
 
   /**
@@ -242,21 +250,27 @@ export class SegmentWriter {
    * within FLUSH_DELAY_MS. `stored` gets the logs whose list document this call inserted.
    */
   private async writeDocs(seg: OpenSegment, docs: LogDoc[], stored: Set<string>): Promise<void> {
-    if (docs.length === 0) return;
+    const kept = seg.kept;
+    // Logs this segment already holds (a retry, or an id twice in a batch) are not written again.
+    const fresh = kept ? docs.filter((d) => !kept.seen.has(d._id)) : docs;
+    if (fresh.length === 0) return;
     const lists: ListDoc[] = [];
     const bodies: BodyDoc[] = [];
-    for (const d of docs) {
+    for (const d of fresh) {
       const { list, body } = splitLogDoc(d);
       lists.push(list);
       bodies.push(body);
     }
     const segmentId = seg.entry._id;
     await insertKeepingFirst(bodiesOf(this.db, segmentId), await batchBodies(lists, bodies));
-    const present = await insertKeepingFirst(listOf(this.db, segmentId), lists);
+    const listCol = listOf(this.db, segmentId);
+    // Indexes of list documents already stored (a batch's random id never collides: none then).
+    let present = new Set<number>();
+    if (this.layout.batchLists) await insertKeepingFirst(listCol, await packLists(lists));
+    else present = await insertKeepingFirst(listCol, lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
-    // failed (a lost acknowledgement, a crash) is counted now.
-    // Without kept rows, a copy already present is taken as counted.
-    const kept = seg.kept;
+    // failed (a lost acknowledgement, a crash) is counted now. Without kept rows, a copy already present is
+    // taken as counted.
     lists.forEach((d, i) => {
       if (kept ? kept.seen.has(d._id) : present.has(i)) return;
       if (kept) {
@@ -428,7 +442,7 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   // next write after an idle minute re-reads the entry and moves on to a new segment).
   const claimed = await catalog.open.updateOne({ _id: entry._id, updated_at: entry.updated_at }, { $set: { writer: 'sealing', updated_at: new Date() } });
   if (claimed.modifiedCount !== 1) return;
-  const docs = await listOf<ListDoc>(db, entry._id).find({}, { batchSize: 1_000_000 }).toArray();
+  const docs = await readAllLists(listOf<ListHolder>(db, entry._id));
   const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes, undefined, layout.pack);
   for (const d of docs) stats.add(d);
   const packed = layout.pack && (await writePack(db, entry._id, docs));
