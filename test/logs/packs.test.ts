@@ -4,7 +4,7 @@ import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import type { BodyDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import { type BodyHolder, batchBodies, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
-import { PackCache, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
+import { PackCache, type PackRef, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
 import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /** Packs are stored deflated; packs written plain by an earlier version still read. */
@@ -18,22 +18,45 @@ const rows = (n: number) =>
     model: 'gpt-4o',
     meta: [`n\u001f${i}`],
   })) as unknown as ListDoc[];
-const entry = (id: string) => ({ _id: id, updated_at: new Date(1) }) as SegmentEntry;
+const entry = (id: string, pack?: PackRef | false) => ({ _id: id, updated_at: new Date(1), sealed: true, packed: true, ...(pack && { pack }) }) as SegmentEntry;
 
 describe('segment packs', () => {
   it('are written deflated and read back whole, plain ones from earlier versions too', async () => {
     const db = scratch.db();
     const written = rows(500);
-    expect(await writePack(db, 'seg-deflated', written)).toBe(true);
-    const stored = await db.collection(packCollection('seg-deflated')).findOne({});
-    expect(stored!.z).toBe('deflate');
+    const ref = await writePack(db, 'seg-deflated', written);
+    expect(ref).toMatchObject({ chunks: 4 });
+    const stored = await db.collection(packCollection('seg-deflated')).find({}).toArray();
+    expect(stored.map((d) => d.z)).toEqual(['deflate', 'deflate', 'deflate', 'deflate']);
     const plain = BSON.serialize({ rows: written });
-    expect(stored!.rows.length()).toBeLessThan(plain.length / 3);
+    expect(stored.reduce((n, d) => n + d.rows.length(), 0)).toBeLessThan(plain.length / 3);
 
     await db.collection(packCollection('seg-plain')).insertOne({ _id: 'pack' as never, rows: new Binary(plain) });
     const cache = new PackCache(db);
-    for (const id of ['seg-deflated', 'seg-plain']) expect(await cache.rows(entry(id))).toEqual(written);
+    const byId = (a: ListDoc, b: ListDoc) => (a._id < b._id ? -1 : 1);
+    expect((await cache.rows(entry('seg-deflated', ref)))!.sort(byId)).toEqual([...written].sort(byId));
+    expect(await cache.rows(entry('seg-plain'))).toEqual(written);
     expect(await cache.rows(entry('seg-none'))).toBeNull();
+  });
+
+  it('answer a lookup by id from the one chunk that would hold it, and a rewrite replaces every chunk', async () => {
+    const db = scratch.db();
+    const written = rows(1000);
+    const ref = await writePack(db, 'seg-chunks', written);
+    expect(ref).toMatchObject({ chunks: 8 });
+    const cache = new PackCache(db);
+    for (const i of [0, 499, 999]) expect(await cache.row(entry('seg-chunks', ref), `log-${i}`)).toEqual(written[i]);
+    expect(await cache.row(entry('seg-chunks', ref), 'log-none')).toBeUndefined();
+    // A rewrite (retention) stores a new version: the entry naming the old one finds it gone, not mixed.
+    const newer = await writePack(db, 'seg-chunks', written.slice(500));
+    expect(newer).toMatchObject({ chunks: 4 });
+    expect((await db.collection(packCollection('seg-chunks')).find({}).toArray()).every((d) => String(d._id).startsWith(`${(newer as PackRef).v}.`))).toBe(
+      true,
+    );
+    expect(await new PackCache(db).rows(entry('seg-chunks', ref))).toBeNull();
+    expect(await new PackCache(db).row(entry('seg-chunks', ref), 'log-0')).toBeNull();
+    expect(await cache.row(entry('seg-chunks', newer), 'log-0')).toBeUndefined();
+    expect(await cache.row(entry('seg-chunks', newer), 'log-700')).toEqual(written[700]);
   });
 
   it('body batches stay under the document size limit, and each log points at the batch holding its body', async () => {
@@ -65,14 +88,14 @@ describe('segment packs', () => {
   it('a one-pass read uses the cache but adds nothing to it', async () => {
     const db = scratch.db();
     const written = rows(50);
-    await writePack(db, 'seg-once', written);
-    await writePack(db, 'seg-kept', written);
+    const once = entry('seg-once', await writePack(db, 'seg-once', written));
+    const kept = entry('seg-kept', await writePack(db, 'seg-kept', written));
     const cache = new PackCache(db);
-    expect(await cache.rows(entry('seg-once'), false)).toEqual(written);
-    expect(await cache.rows(entry('seg-kept'))).toEqual(written);
+    expect(await cache.rows(once, false)).toEqual(written);
+    expect(await cache.rows(kept)).toEqual(written);
     for (const id of ['seg-once', 'seg-kept']) await db.collection(packCollection(id)).drop();
     // Only the kept one is still served from memory; both are served to one-pass reads while cached.
-    expect(await cache.rows(entry('seg-once'))).toBeNull();
-    expect(await cache.rows(entry('seg-kept'), false)).toEqual(written);
+    expect(await cache.rows(once)).toBeNull();
+    expect(await cache.rows(kept, false)).toEqual(written);
   });
 });

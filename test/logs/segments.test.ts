@@ -93,11 +93,11 @@ describe('segmented log storage (3 logs per segment)', () => {
     // On the embedded database sealed segments are read from their packs (the reads below go through them).
     const sealed = entries.filter((e) => e.sealed);
     expect(sealed.length).toBeGreaterThanOrEqual(6);
-    // Their list documents in one pack document; bodies stay in their batches.
-    expect(sealed.every((e) => e.packed === true)).toBe(true);
+    // Their list documents in the chunks of one pack version; bodies stay in their batches.
+    expect(sealed.every((e) => e.packed === true && e.pack.chunks === 1)).toBe(true);
     for (const e of sealed) {
       const packs = segmentDb(db, String(e._id)).collection(packCollection(String(e._id)));
-      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual(['pack']);
+      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual([`${e.pack.v}.0`]);
     }
     // Segments' collections live in a segment database, none in the main one (each SQLite file keeps a small schema).
     expect((await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.name.startsWith('logs_'))).toEqual([]);
@@ -159,7 +159,8 @@ describe('segmented log storage (3 logs per segment)', () => {
     expect((await getLog(s, ids[0]!)).status).toBe(200);
     expect((await listAll(s)).ns).toHaveLength(21);
 
-    const before = await db.collection(CATALOG).countDocuments({ workspace_id: WS });
+    const entriesBefore = await db.collection(CATALOG).find({ workspace_id: WS }).toArray();
+    const before = entriesBefore.length;
     const segmentCollections = async () => {
       let n = 0;
       for (const name of (await segmentDatabases(db)).values()) n += (await db.client.db(name).listCollections({}, { nameOnly: true }).toArray()).length;
@@ -181,10 +182,12 @@ describe('segmented log storage (3 logs per segment)', () => {
     const bodyIds = (await bodiesOf<BodyHolder>(db, String(trimmed[0]!._id)).find({}).toArray()).flatMap(bodiesIn).map((b) => b._id);
     expect(bodyIds.length).toBeGreaterThan(0);
     expect(bodyIds.filter((id) => ids.indexOf(id) < 10)).toEqual([]);
+    // The trimmed segment's pack was rewritten (a new version, the old one gone).
     for (const e of left) {
       const packs = segmentDb(db, String(e._id)).collection(packCollection(String(e._id)));
-      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual(['pack']);
+      expect((await packs.find({}).toArray()).map((d) => d._id)).toEqual([`${e.pack.v}.0`]);
     }
+    expect(trimmed[0]!.pack.v).not.toBe(entriesBefore.find((e) => e._id === trimmed[0]!._id)?.pack.v);
     expect((await listAll(s)).ns).toEqual(newestFirst([...Array(11).keys()].map((i) => i + 10)));
     expect((await getLog(s, ids[0]!)).status).toBe(404);
     expect((await getLog(s, ids[15]!)).status).toBe(200);

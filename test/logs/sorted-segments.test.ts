@@ -45,7 +45,8 @@ describe('sorted pages over segments (5 logs per segment)', () => {
     const rows: ListDoc[] = (await readAllLists(lists)).map((d) => ({ ...d, cost: 1e9 }));
     await lists.deleteMany({});
     await lists.insertMany(await packLists(rows));
-    await writePack(db, segment, rows);
+    // The entry names the rewritten pack, as a seal would.
+    await db.collection(CATALOG).updateOne({ _id: segment as never }, { $set: { pack: await writePack(db, segment, rows) } });
     expect(await page('desc')).toEqual(ids.slice(25).reverse());
     // An ascending page must read that segment (it holds the first rows by its bounds) and sees what it holds.
     const asc = await page('asc');

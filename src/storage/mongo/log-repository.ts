@@ -98,12 +98,13 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     return segs;
   }
 
-  async function countIn(e: SegmentEntry, filter: LogFilter, q: Filter<LogDoc>): Promise<number> {
+  /** A segment's count for a query; `background`: in small steps, interactive reads going first. */
+  async function countIn(e: SegmentEntry, filter: LogFilter, q: Filter<LogDoc>, background = false): Promise<number> {
     if (matchesWhole(e, filter)) return e.count;
     const key = `${e._id}|${JSON.stringify(q)}`;
     const cached = sealedCounts.get(key);
     if (cached !== undefined) return cached;
-    const n = await reader.count(e, q);
+    const n = background ? await reader.countInSteps(e, q, () => priority.turn()) : await reader.count(e, q);
     if (e.sealed) {
       // Bounded (a key per segment and query): the oldest entries go first, as Map keeps insertion order.
       if (sealedCounts.size >= MAX_CACHED_COUNTS) for (const k of [...sealedCounts.keys()].slice(0, MAX_CACHED_COUNTS / 10)) sealedCounts.delete(k);
@@ -120,9 +121,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   async function countAll(segs: SegmentEntry[], filter: LogFilter, q: Filter<LogDoc>, want: number): Promise<number> {
     let total = 0;
     for (const e of segs) {
-      // Only segments that need reading wait for their turn (a cached or whole count costs nothing).
-      if (!countKnown(e, filter, q)) await priority.turn();
-      total += await countIn(e, filter, q);
+      total += await countIn(e, filter, q, true);
       if (total >= want) break;
     }
     return total;
@@ -162,9 +161,9 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       const list = rows.find((d) => d._id === id);
       return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
     }
-    // Through the reader: a sealed segment's pack, or its list collection (read whole where it holds batches).
+    // Through the reader: a chunk of a sealed segment's pack, or its list collection (read whole where it holds batches).
     const e = catalog.get(segmentId);
-    const [list] = e ? await reader.read(e, { _id: id }, { limit: 1 }) : await readCollection(db, segmentId, { _id: id }, { limit: 1 }, layout.pack);
+    const list = e ? await reader.row(e, id) : (await readCollection(db, segmentId, { _id: id }, { limit: 1 }, layout.pack))[0];
     if (!list) return undefined;
     const holder = await bodiesOf<BodyHolder>(db, segmentId).findOne({ _id: bodyHolderOf(list) });
     return fromLogDoc(joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined));
@@ -392,13 +391,14 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
   if (e.sealed) {
     const rest = await readCollection(db, e._id, {}, { sort: { created_at: 1 } }, whole);
     // The pack is rewritten before the entry that points readers at it changes (its cache key is updated_at).
-    const packed = !!e.packed && (await writePack(db, e._id, rest));
+    const pack = !!e.packed && (await writePack(db, e._id, rest));
     // Bodies packed at sealing by earlier versions would keep the deleted logs' bodies: dropped, readers use
     // the bodies collection.
-    const { body_packs: _dropped, ...kept } = e;
+    const { body_packs: _dropped, pack: _old, ...kept } = e;
     const updated = {
       ...kept,
-      packed,
+      packed: !!pack,
+      ...(pack && { pack }),
       count: rest.length,
       created_min: rest[0]?.created_at ?? null,
       created_max: rest.at(-1)?.created_at ?? null,

@@ -41,6 +41,9 @@ export class BloomFilter {
   }
 }
 
+/** A stable 32-bit hash of a string (FNV-1a), e.g. to place an id in one of a segment's pack chunks. */
+export const stringHash = (s: string): number => hashPair(s)[0];
+
 function hashPair(s: string): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ s.length;

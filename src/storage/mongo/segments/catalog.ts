@@ -2,6 +2,7 @@ import { Binary, type Collection, type Db, type Document, type Filter, type Opti
 import { isDuplicateKey } from '../driver-errors.js';
 import { BloomFilter } from './bloom.js';
 import { segmentDb } from './segment-databases.js';
+import type { PackRef } from './segment-packs.js';
 
 /**
  * Logs live in bounded segments, one collection pair per segment (list documents and bodies), so that a
@@ -37,8 +38,10 @@ export interface SegmentEntry {
   status_codes: number[];
   opened_at: Date;
   updated_at: Date;
-  /** A sealed segment whose list documents are also packed into one document (see segment-packs.ts). */
+  /** A sealed segment whose list documents are also packed (see segment-packs.ts). */
   packed?: boolean;
+  /** Its pack's version and chunks; absent for a pack of one document written by earlier versions. */
+  pack?: PackRef;
   /**
    * Per sortable column (SORTED_COLUMNS), the first row of the segment in each direction, as [value, id]
    * (null: no value, which sorts lowest): a sorted page skips sealed segments whose best row comes after its last.

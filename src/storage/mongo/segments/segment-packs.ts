@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Binary, BSON, type Db } from 'mongodb';
+import { stringHash } from './bloom.js';
 import { listOf, type SegmentEntry } from './catalog.js';
 import { deflateBytes, inflateBytes } from './compression.js';
 import { segmentDb } from './segment-databases.js';
@@ -6,18 +8,27 @@ import type { ListDoc } from './segment-docs.js';
 import { type ListHolder, readAllLists } from './segment-lists.js';
 
 /**
- * Packs: on the embedded database, a sealed segment's list documents are also kept as one document (a BSON
- * array in a Binary), alone in a collection of its own: FerretDB 1.24's SQLite backend as released answers even
- * an exact-_id read by parsing every row of the table (the embedded launcher indexes those reads, but a FerretDB
- * behind MONGODB_URI may not), so a shared collection of packs could cost what all packs weigh.
- * Reading the pack is one read of a one-row table and one decode in Node (a few ms for 1,000 rows), where a
- * query on the list collection decodes every document in Go (~100 ms for 1,000). The list collection stays the
- * record (retention, abandoned segments and MongoDB read it); a pack is written when its segment is sealed,
- * before the catalog says so.
+ * Packs: on the embedded database, a sealed segment's list documents are also kept in a few documents (BSON
+ * arrays in Binaries), alone in a collection of their own: FerretDB 1.24's SQLite backend as released answers
+ * even an exact-_id read by parsing every row of the table (the embedded launcher indexes those reads, but a
+ * FerretDB behind MONGODB_URI may not), so a shared collection of packs could cost what all packs weigh.
+ * Reading a pack is one read of a small table and a decode in Node (a few ms for 1,000 rows), where a query on
+ * the list collection decodes every document in Go (~100 ms for 1,000). The list collection stays the record
+ * (retention, abandoned segments and MongoDB read it); a pack is written when its segment is sealed, before
+ * the catalog says so.
+ *
+ * A pack is cut into chunks by a hash of the log id, so a lookup by id reads and decodes one chunk (~128 rows)
+ * by its exact _id: list documents of a segment are stored a write at a time (segment-lists.ts), so nothing
+ * else finds one log's row without reading them all (measured at 1M logs: 28 ms a cold lookup through a whole
+ * pack, mostly the database encoding ~150 KB). Chunk ids carry the pack's version, which the catalog entry
+ * names: a rewritten pack (retention) never mixes with the chunks of the one it replaces.
  */
 export const packCollection = (segmentId: string) => `logs_${segmentId}_pack`;
 const packOf = (db: Db, segmentId: string) => segmentDb(db, segmentId).collection<PackDoc>(packCollection(segmentId));
-const PACK_ID = 'pack';
+/** The one document of a pack written by earlier versions (entries without `pack`). */
+const LEGACY_PACK_ID = 'pack';
+/** Rows per chunk, about: one chunk is what a lookup by id decodes. */
+const CHUNK_ROWS = 128;
 
 interface PackDoc {
   _id: string;
@@ -26,29 +37,65 @@ interface PackDoc {
   z?: 'deflate';
 }
 
-/** BSON documents are limited to 16 MB: larger segments stay unpacked and are read from their collection. */
+/** Where a segment's pack is: its version and number of chunks (kept in the catalog entry). */
+export interface PackRef {
+  v: string;
+  chunks: number;
+}
+
+const chunkId = (ref: PackRef, j: number) => `${ref.v}.${j}`;
+const chunkOf = (ref: PackRef, logId: string) => stringHash(logId) % ref.chunks;
+
+/** BSON documents are limited to 16 MB: a segment with a larger chunk stays unpacked and is read from its collection. */
 const MAX_PACK_BYTES = 15 * 1024 * 1024;
 
-/** Writes a segment's pack from its list documents (read whole when not given); false when too large to pack. */
-export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Promise<boolean> {
+/**
+ * Writes a segment's pack from its list documents (read whole when not given), replacing any earlier one; false
+ * when a chunk would be too large.
+ */
+export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Promise<PackRef | false> {
   const docs = rows ?? (await readAllLists(listOf<ListHolder>(db, segmentId)));
-  // Deflated (~6x smaller for list documents): the database reads, converts and sends a pack on every cold read,
-  // at a cost that follows its size, where inflating it here takes ~1 ms.
-  const bytes = await deflateBytes(BSON.serialize({ rows: docs }, { ignoreUndefined: true }), 6);
-  if (bytes.length > MAX_PACK_BYTES) return false;
-  await packOf(db, segmentId).replaceOne({ _id: PACK_ID }, { rows: new Binary(bytes), z: 'deflate' }, { upsert: true });
-  return true;
+  const ref: PackRef = { v: randomBytes(4).toString('hex'), chunks: Math.max(1, Math.ceil(docs.length / CHUNK_ROWS)) };
+  const parts: ListDoc[][] = Array.from({ length: ref.chunks }, () => []);
+  for (const d of docs) parts[chunkOf(ref, d._id)]!.push(d);
+  const chunks: PackDoc[] = [];
+  for (const [j, part] of parts.entries()) {
+    // Deflated (~6x smaller for list documents): the database reads, converts and sends a pack on every cold
+    // read, at a cost that follows its size, where inflating it here takes ~1 ms.
+    const bytes = await deflateBytes(BSON.serialize({ rows: part }, { ignoreUndefined: true }), 6);
+    if (bytes.length > MAX_PACK_BYTES) return false;
+    chunks.push({ _id: chunkId(ref, j), rows: new Binary(bytes), z: 'deflate' });
+  }
+  const col = packOf(db, segmentId);
+  await col.insertMany(chunks);
+  // Whatever else is there (an earlier version of the pack, legacy body packs) goes: readers of an entry that
+  // still names it find it incomplete and read the list collection instead.
+  await col.deleteMany({ _id: { $nin: chunks.map((c) => c._id) } });
+  return ref;
 }
 
 /** Body packs (`bodies.<n>` beside the list pack) were written at sealing by earlier versions; retention drops them. */
 export async function dropBodyPacks(db: Db, segmentId: string): Promise<void> {
-  await packOf(db, segmentId).deleteMany({ _id: { $ne: PACK_ID } });
+  await packOf(db, segmentId).deleteMany({ _id: /^bodies\./ });
 }
 
 export async function dropPack(db: Db, segmentId: string): Promise<void> {
   await packOf(db, segmentId)
     .drop()
     .catch(() => false);
+}
+
+/** The rows of a pack's documents (chunks in any order), or null when some are missing. */
+async function rowsOf(docs: PackDoc[], expected: number): Promise<ListDoc[] | null> {
+  if (docs.length !== expected) return null;
+  const rows: ListDoc[] = [];
+  for (const doc of docs) for (const r of await decodeChunk(doc)) rows.push(r);
+  return rows;
+}
+
+async function decodeChunk(doc: PackDoc): Promise<ListDoc[]> {
+  const bytes = doc.z === 'deflate' ? await inflateBytes(doc.rows.buffer) : doc.rows.buffer;
+  return (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
 }
 
 /**
@@ -59,7 +106,7 @@ export async function dropPack(db: Db, segmentId: string): Promise<void> {
  */
 export class PackCache {
   private readonly decoded = new Map<string, { at: number; rows: Promise<ListDoc[] | null> }>();
-  private readonly stored = new Map<string, { at: number; doc: PackDoc | null }>();
+  private readonly stored = new Map<string, { at: number; docs: PackDoc[] | null; bytes: number }>();
   private storedBytes = 0;
 
   constructor(
@@ -76,46 +123,89 @@ export class PackCache {
   rows(e: SegmentEntry, keep = true): Promise<ListDoc[] | null> {
     const at = e.updated_at.getTime();
     const hit = this.decoded.get(e._id);
-    if (!keep) return hit && hit.at === at ? hit.rows : this.load(e._id, at, false);
+    if (!keep) return hit && hit.at === at ? hit.rows : this.load(e, at, false);
     if (hit && hit.at === at) {
       // Re-inserted: Map order is the eviction order.
       this.decoded.delete(e._id);
       this.decoded.set(e._id, hit);
       return hit.rows;
     }
-    const rows = this.load(e._id, at);
+    const rows = this.load(e, at);
     this.decoded.set(e._id, { at, rows });
     rows.catch(() => this.decoded.delete(e._id));
     while (this.decoded.size > this.maxSegments) this.decoded.delete(this.decoded.keys().next().value!);
     return rows;
   }
 
-  private async load(segmentId: string, at: number, keep = true): Promise<ListDoc[] | null> {
-    const doc = await this.storedDoc(segmentId, at, keep);
-    if (!doc) return null;
-    const bytes = doc.z === 'deflate' ? await inflateBytes(doc.rows.buffer) : doc.rows.buffer;
-    return (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
+  /**
+   * The row of one log from the segment's pack (undefined: not there), reading only the chunk that would hold
+   * it unless the pack is cached; null when the segment has no (complete) pack.
+   */
+  async row(e: SegmentEntry, logId: string): Promise<ListDoc | undefined | null> {
+    const hit = this.decoded.get(e._id);
+    const cached = (hit && hit.at === e.updated_at.getTime() && (await hit.rows)) || undefined;
+    if (cached || !e.pack) {
+      const rows = cached ?? (await this.rows(e));
+      if (!rows) return null;
+      return rows.find((r) => r._id === logId);
+    }
+    const doc = await packOf(this.db, e._id).findOne({ _id: chunkId(e.pack, chunkOf(e.pack, logId)) });
+    return doc ? (await decodeChunk(doc)).find((r) => r._id === logId) : null;
   }
 
-  private async storedDoc(segmentId: string, at: number, keep: boolean): Promise<PackDoc | null> {
-    const hit = this.stored.get(segmentId);
-    if (hit && hit.at === at) {
-      if (!keep) return hit.doc;
-      this.stored.delete(segmentId);
-      this.stored.set(segmentId, hit);
-      return hit.doc;
+  /**
+   * How many rows of a segment's pack pass `test`, for background work: from the cache when it holds the pack,
+   * else read a chunk at a time and not cached, awaiting `between` before each chunk (so an interactive read
+   * waits on one chunk at most); null when the segment has no chunked pack (or it is being rewritten).
+   */
+  async countInChunks(e: SegmentEntry, test: (row: ListDoc) => boolean, between: () => Promise<void>): Promise<number | null> {
+    const count = (rows: ListDoc[]) => rows.reduce((n, r) => (test(r) ? n + 1 : n), 0);
+    const hit = this.decoded.get(e._id);
+    if (hit && hit.at === e.updated_at.getTime()) {
+      const rows = await hit.rows;
+      return rows && count(rows);
     }
-    const doc = await packOf(this.db, segmentId).findOne({ _id: PACK_ID });
-    if (!keep) return doc;
-    if (hit) this.forgetStored(segmentId);
-    this.stored.set(segmentId, { at, doc });
-    this.storedBytes += doc?.rows.length() ?? 0;
+    if (!e.pack) return null;
+    let n = 0;
+    for (let j = 0; j < e.pack.chunks; j++) {
+      await between();
+      const doc = await packOf(this.db, e._id).findOne({ _id: chunkId(e.pack, j) });
+      if (!doc) return null;
+      n += count(await decodeChunk(doc));
+    }
+    return n;
+  }
+
+  private async load(e: SegmentEntry, at: number, keep = true): Promise<ListDoc[] | null> {
+    const docs = await this.storedDocs(e, at, keep);
+    return docs && rowsOf(docs, e.pack?.chunks ?? 1);
+  }
+
+  private async storedDocs(e: SegmentEntry, at: number, keep: boolean): Promise<PackDoc[] | null> {
+    const hit = this.stored.get(e._id);
+    if (hit && hit.at === at) {
+      if (!keep) return hit.docs;
+      this.stored.delete(e._id);
+      this.stored.set(e._id, hit);
+      return hit.docs;
+    }
+    const col = packOf(this.db, e._id);
+    // The collection holds the pack's chunks (and, while retention rewrites it, another version's): read whole.
+    const docs = e.pack
+      ? (await col.find({}, { batchSize: 100_000 }).toArray()).filter((d) => d._id.startsWith(`${e.pack!.v}.`))
+      : await col.find({ _id: LEGACY_PACK_ID }).toArray();
+    const found = docs.length ? docs : null;
+    if (!keep) return found;
+    if (hit) this.forgetStored(e._id);
+    const bytes = docs.reduce((n, d) => n + d.rows.length(), 0);
+    this.stored.set(e._id, { at, docs: found, bytes });
+    this.storedBytes += bytes;
     while (this.storedBytes > this.maxStoredBytes && this.stored.size > 1) this.forgetStored(this.stored.keys().next().value!);
-    return doc;
+    return found;
   }
 
   private forgetStored(segmentId: string): void {
-    this.storedBytes -= this.stored.get(segmentId)?.doc?.rows.length() ?? 0;
+    this.storedBytes -= this.stored.get(segmentId)?.bytes ?? 0;
     this.stored.delete(segmentId);
   }
 }

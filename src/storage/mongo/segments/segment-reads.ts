@@ -172,6 +172,26 @@ export class SegmentReader {
     return rows ? matching(rows, q, opts) : readCollection(this.db, e._id, q, opts, this.wholeLists());
   }
 
+  /** One log's list document from a segment, by id: a sealed segment's pack reads only the chunk that would hold it. */
+  async row(e: SegmentEntry, id: string): Promise<ListDoc | undefined> {
+    const local = this.localRows(e._id);
+    if (local) return local.find((d) => d._id === id);
+    const packed = e.sealed && e.packed ? await this.packs.row(e, id) : null;
+    if (packed !== null) return packed;
+    return (await readCollection(this.db, e._id, { _id: id }, { limit: 1 }, this.wholeLists()))[0];
+  }
+
+  /** As count, for background work: `between` is awaited between steps, each small (segment-packs.ts countInChunks). */
+  async countInSteps(e: SegmentEntry, q: Filter<LogDoc>, between: () => Promise<void>): Promise<number> {
+    if (e.sealed && e.packed && !this.localRows(e._id)) {
+      const match = new Query(q as Record<string, unknown>);
+      const n = await this.packs.countInChunks(e, (d) => match.test(d), between);
+      if (n !== null) return n;
+    }
+    await between();
+    return this.count(e, q);
+  }
+
   async count(e: SegmentEntry, q: Filter<LogDoc>): Promise<number> {
     const rows = (await this.rowsOf(e)) ?? (this.wholeLists() ? await readAllLists(listOf<ListHolder>(this.db, e._id)) : null);
     if (!rows) return listOf<ListDoc>(this.db, e._id).countDocuments(q as Filter<ListDoc>);

@@ -385,12 +385,13 @@ export class SegmentWriter {
       await seg.flush;
       // The rows kept in memory are exactly what the list collection holds: no need to read it back. Bodies
       // are not packed again: their batches already cost an export a few documents per segment.
-      const packed = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows));
+      const pack = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows));
       seg.entry = {
         ...seg.entry,
         ...seg.stats.fields(),
         sealed: true,
-        packed,
+        packed: !!pack,
+        ...(pack && { pack }),
         ids: idsOf(seg.stats),
         updated_at: new Date(),
       };
@@ -445,9 +446,9 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   const docs = await readAllLists(listOf<ListHolder>(db, entry._id));
   const stats = new SegmentStats(Math.max(docs.length, layout.maxDocs), layout.bloomMaxBytes, undefined, layout.pack);
   for (const d of docs) stats.add(d);
-  const packed = layout.pack && (await writePack(db, entry._id, docs));
+  const pack = layout.pack && (await writePack(db, entry._id, docs));
   await catalog.publishSealed(
-    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed, ids: idsOf(stats), updated_at: new Date() },
+    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed: !!pack, ...(pack && { pack }), ids: idsOf(stats), updated_at: new Date() },
     stats.traces,
     stats.metadata,
   );
