@@ -42,6 +42,13 @@ const TRANSIENT_CODES = new Set([
   112, // WriteConflict
 ]);
 
+/**
+ * Socket errors the driver can pass on unwrapped: a bulk write whose connection the database closed under it
+ * (a restart) fails as a MongoBulkWriteError with code EPIPE, not as a MongoNetworkError (seen with the
+ * embedded database killed under ingest: one 500 in a few runs).
+ */
+const SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
+
 /** True for errors where the database could not be reached or was briefly unable to serve. */
 export function isTransientDriverError(err: unknown): boolean {
   if (
@@ -57,8 +64,8 @@ export function isTransientDriverError(err: unknown): boolean {
   if (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('TransientTransactionError')) return true;
   if (err instanceof MongoBulkWriteError) {
     const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
-    // No per-document errors and no server code: the driver wraps a network or pool failure this way.
-    if (writeErrors.length === 0) return err.code === undefined || TRANSIENT_CODES.has(Number(err.code));
+    // No per-document errors and no server code (or a socket's): the driver wraps a network or pool failure this way.
+    if (writeErrors.length === 0) return err.code === undefined || TRANSIENT_CODES.has(Number(err.code)) || SOCKET_CODES.has(String(err.code));
     return writeErrors.every((e) => TRANSIENT_CODES.has(e.code) || e.code === DUPLICATE_KEY);
   }
   return typeof err.code === 'number' && TRANSIENT_CODES.has(err.code);
