@@ -12,7 +12,7 @@ import { ReadPriority } from './segments/read-priority.js';
 import { removeLists } from './segments/segment-lists.js';
 import { dropEmptySegmentDatabases } from './segments/segment-databases.js';
 import { segmentLayout, type SegmentLayoutOptions } from './segments/segment-indexes.js';
-import { dropBodyPacks, dropPack, writePack } from './segments/segment-packs.js';
+import { dropBodyPacks, dropPack, packFields, writePack } from './segments/segment-packs.js';
 import { candidates, type Located, matchesWhole, newerFirst, readCollection, SegmentReader, withBodies } from './segments/segment-reads.js';
 import { sealAbandoned, type SegmentLayout, SegmentWriter } from './segments/segment-writer.js';
 
@@ -397,8 +397,7 @@ async function deleteOlderIn(db: Db, catalog: SegmentCatalog, e: SegmentEntry, c
     const { body_packs: _dropped, pack: _old, ...kept } = e;
     const updated = {
       ...kept,
-      packed: !!pack,
-      ...(pack && { pack }),
+      ...packFields(pack),
       count: rest.length,
       created_min: rest[0]?.created_at ?? null,
       created_max: rest.at(-1)?.created_at ?? null,

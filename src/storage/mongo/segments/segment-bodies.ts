@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { uncompressSync } from 'snappy';
-import { Binary, BSON, type Collection } from 'mongodb';
-import { snappyBytes } from './compression.js';
+import { type Binary, BSON, type Collection } from 'mongodb';
+import { snappyWhenSmaller, restoredBytes } from './compression.js';
 import type { BodyDoc, ListDoc } from './segment-docs.js';
 
 /**
@@ -65,17 +64,14 @@ export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<
 
 /** One batch document holding these bodies. */
 export async function packBodies(_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> {
-  const raw = BSON.serialize({ b: bodies });
-  const z = await snappyBytes(raw);
-  // Incompressible bodies stay as they are (a body near the size limit must not grow past it).
-  return z.length < raw.length ? { _id, bodies: new Binary(z), z: 'snappy' } : { _id, bodies: new Binary(raw) };
+  const { data, z } = await snappyWhenSmaller(BSON.serialize({ b: bodies }));
+  return { _id, bodies: data, ...(z && { z }) };
 }
 
 /** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
 export function bodiesIn(doc: BodyHolder): BodyDoc[] {
   if (!('bodies' in doc)) return [doc];
-  const bytes = doc.z === 'snappy' ? uncompressSync(doc.bodies.buffer) : doc.bodies.buffer;
-  return (BSON.deserialize(bytes as Uint8Array) as { b: BodyDoc[] }).b;
+  return (BSON.deserialize(restoredBytes(doc.bodies, doc.z)) as { b: BodyDoc[] }).b;
 }
 
 /**

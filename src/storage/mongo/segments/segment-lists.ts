@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { uncompressSync } from 'snappy';
-import { Binary, BSON, type Collection } from 'mongodb';
-import { snappyBytes } from './compression.js';
+import { type Binary, BSON, type Collection } from 'mongodb';
+import { snappyWhenSmaller, restoredBytes } from './compression.js';
 import type { ListDoc } from './segment-docs.js';
 
 /**
@@ -39,16 +38,14 @@ export async function packLists(lists: ListDoc[]): Promise<ListBatchDoc[]> {
     const half = Math.ceil(lists.length / 2);
     return [...(await packLists(lists.slice(0, half))), ...(await packLists(lists.slice(half)))];
   }
-  const _id = randomBytes(12).toString('hex');
-  const z = await snappyBytes(raw);
-  return [z.length < raw.length ? { _id, rows: new Binary(z), z: 'snappy' } : { _id, rows: new Binary(raw) }];
+  const { data, z } = await snappyWhenSmaller(raw);
+  return [{ _id: randomBytes(12).toString('hex'), rows: data, ...(z && { z }) }];
 }
 
 /** The list documents a stored document holds: a batch's, or itself (a log stored one document each). */
 export function listsIn(doc: ListHolder): ListDoc[] {
   if (!isBatch(doc)) return [doc];
-  const bytes = doc.z === 'snappy' ? uncompressSync(doc.rows.buffer) : doc.rows.buffer;
-  return (BSON.deserialize(bytes as Uint8Array) as { r: ListDoc[] }).r;
+  return (BSON.deserialize(restoredBytes(doc.rows, doc.z)) as { r: ListDoc[] }).r;
 }
 
 /** Every log of a list collection, in storage order, the first copy of an id kept (see packLists). */

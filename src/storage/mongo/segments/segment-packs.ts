@@ -43,6 +43,9 @@ export interface PackRef {
   chunks: number;
 }
 
+/** The catalog entry's fields for a pack written by writePack (or for none). */
+export const packFields = (pack: PackRef | false): { packed: boolean; pack?: PackRef } => (pack ? { packed: true, pack } : { packed: false });
+
 const chunkId = (ref: PackRef, j: number) => `${ref.v}.${j}`;
 const chunkOf = (ref: PackRef, logId: string) => stringHash(logId) % ref.chunks;
 

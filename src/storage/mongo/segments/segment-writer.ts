@@ -7,7 +7,8 @@ import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } 
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { batchBodies } from './segment-bodies.js';
 import { type ListHolder, packLists, readAllLists } from './segment-lists.js';
-import { writePack } from './segment-packs.js';
+import { readCollection } from './segment-reads.js';
+import { packFields, writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
 
 /**
@@ -239,9 +240,7 @@ export class SegmentWriter {
   /** Whether a segment's list collection has the log (a segment the catalog does not know is gone). */
   private async holds(segmentId: string, known: boolean, logId: string): Promise<boolean> {
     if (!known) return false;
-    const lists = listOf<ListHolder>(this.db, segmentId);
-    if (this.layout.pack) return (await readAllLists(lists)).some((d) => d._id === logId);
-    return !!(await lists.findOne({ _id: logId }, { projection: { _id: 1 } }));
+    return (await readCollection(this.db, segmentId, { _id: logId }, { limit: 1 }, this.layout.pack)).length > 0;
   }
 
   /**
@@ -390,8 +389,7 @@ export class SegmentWriter {
         ...seg.entry,
         ...seg.stats.fields(),
         sealed: true,
-        packed: !!pack,
-        ...(pack && { pack }),
+        ...packFields(pack),
         ids: idsOf(seg.stats),
         updated_at: new Date(),
       };
@@ -448,7 +446,7 @@ export async function sealAbandoned(db: Db, catalog: SegmentCatalog, entry: Segm
   for (const d of docs) stats.add(d);
   const pack = layout.pack && (await writePack(db, entry._id, docs));
   await catalog.publishSealed(
-    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, packed: !!pack, ...(pack && { pack }), ids: idsOf(stats), updated_at: new Date() },
+    { ...entry, ...stats.fields(), writer: 'sealing', sealed: true, ...packFields(pack), ids: idsOf(stats), updated_at: new Date() },
     stats.traces,
     stats.metadata,
   );
