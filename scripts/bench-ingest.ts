@@ -7,7 +7,7 @@
  * time and concurrency. Prints one line:
  *   ingest: <logs/s> logs/s, <us> us server CPU per log, <ratio> of raw insertMany
  */
-import { MongoClient, type Document } from 'mongodb';
+import { Binary, BSON, MongoClient, type Document } from 'mongodb';
 import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
@@ -43,7 +43,12 @@ try {
   const lists = (await readAllLists(listOf<ListHolder>(database, String(segment!._id)))).slice(0, 64 * BATCH);
   const holders = await bodiesOf<BodyHolder>(database, String(segment!._id)).find({}).toArray();
   const bodies = new Map(holders.flatMap(bodiesIn).map((b) => [b._id, b]));
-  const sample = lists.map(({ body_batch: _batch, ...l }) => ({ ...l, ...bodies.get(String(l._id)) }));
+  // A body's other fields as one BSON Binary, as versions before 2026-12 stored them, so the baseline's documents
+  // (and the ratio) stay comparable across versions.
+  const sample = lists.map(({ body_batch: _batch, ...l }) => {
+    const body = bodies.get(String(l._id))!;
+    return { ...l, ...body, rest: body.rest instanceof Binary ? body.rest : new Binary(BSON.serialize(body.rest)) };
+  });
   const raw = database.collection('logs_raw');
   for (const index of await listOf(database, String(segment!._id)).listIndexes().toArray()) {
     if (index.name !== '_id_') await raw.createIndexes([{ key: index.key, name: index.name }]);

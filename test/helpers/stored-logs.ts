@@ -53,9 +53,10 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
   if (!holder) throw new Error(`log ${id} has no stored body`);
   const all = bodiesIn(holder).map((body) => {
     if (body._id !== id) return body;
-    const rest = { ...BSON.deserialize(body.rest.buffer), ...change.set };
+    const packed = body.rest instanceof Binary ? BSON.deserialize(body.rest.buffer) : body.rest;
+    const rest = { ...packed, ...change.set };
     for (const k of change.unset ?? []) delete rest[k];
-    return { ...body, rest: new Binary(BSON.serialize(rest)) };
+    return { ...body, rest };
   });
   await bodies.replaceOne({ _id: holder._id }, 'bodies' in holder ? await packBodies(holder._id, all) : all[0]!);
 }

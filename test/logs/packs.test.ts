@@ -5,6 +5,10 @@ import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import type { BodyDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import { type BodyHolder, batchBodies, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
 import { PackCache, type PackRef, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
+import { joinLogDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { type ListHolder, packLists, readAllLists } from '../../src/storage/mongo/segments/segment-lists.js';
+import { compressSync } from 'snappy';
+import { deflateSync } from 'node:zlib';
 import { scratchDatabase } from '../helpers/scratch-database.js';
 
 /** Packs are stored deflated; packs written plain by an earlier version still read. */
@@ -83,6 +87,57 @@ describe('segment packs', () => {
       const holder = await db.collection<BodyHolder>('bodies').findOne({ _id: bodyHolderOf(l) });
       expect(bodiesIn(holder!).find((b) => b._id === l._id)).toEqual(bodies[i]);
     }
+  });
+
+  it("a body's other fields count toward its batch's size: large span attributes split a batch", async () => {
+    const db = scratch.db();
+    const bodies: BodyDoc[] = [0, 1, 2].map((i) => ({
+      _id: `span-${i}`,
+      request_headers: '{}',
+      request_body: '{}',
+      response_headers: '{}',
+      response_body: '{}',
+      rest: { span: { attributes: [{ k: 'gen_ai.prompt', v: `${i} `.repeat(3_000_000) }] } },
+    }));
+    const lists = bodies.map((b) => ({ _id: b._id }) as ListDoc);
+    const batches = await batchBodies(lists, bodies);
+    await db.collection<BodyHolder>('bodies-rest').insertMany(batches);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const [i, l] of lists.entries()) {
+      const holder = await db.collection<BodyHolder>('bodies-rest').findOne({ _id: bodyHolderOf(l) });
+      expect(bodiesIn(holder!).find((b) => b._id === l._id)).toEqual(bodies[i]);
+    }
+  });
+
+  it('list batches, body batches and packs written by earlier versions (BSON, Snappy, packed fields) still read', async () => {
+    const db = scratch.db();
+    const written = rows(3);
+    // This version: JSON rows, compressed.
+    await db.collection<ListHolder>('lists-mixed').insertMany(await packLists(written.slice(0, 2)));
+    // Earlier: BSON rows, Snappy; and one list document of its own.
+    const legacy = BSON.serialize({ r: [written[1], written[2]] });
+    await db.collection('lists-mixed').insertOne({ _id: 'old-batch' as never, rows: new Binary(compressSync(Buffer.from(legacy))), z: 'snappy' });
+    const byId = (a: ListDoc, b: ListDoc) => (a._id < b._id ? -1 : 1);
+    expect((await readAllLists(db.collection<ListHolder>('lists-mixed'))).sort(byId)).toEqual(written);
+
+    const oldBody = {
+      _id: 'log-0',
+      request_headers: '{}',
+      request_body: '{"a":1}',
+      response_headers: '{}',
+      response_body: '{}',
+      rest: new Binary(BSON.serialize({ request_url: 'https://old' })),
+    };
+    await db
+      .collection('bodies-old')
+      .insertOne({ _id: 'b1' as never, bodies: new Binary(compressSync(Buffer.from(BSON.serialize({ b: [oldBody] })))), z: 'snappy' });
+    const holder = await db.collection<BodyHolder>('bodies-old').findOne({ _id: 'b1' });
+    expect(joinLogDoc(written[0]!, bodiesIn(holder!)[0])).toMatchObject({ _id: 'log-0', request_url: 'https://old', request_body: '{"a":1}' });
+
+    await db
+      .collection(packCollection('seg-bson'))
+      .insertOne({ _id: 'v1.0' as never, rows: new Binary(deflateSync(BSON.serialize({ rows: written }))), z: 'deflate' });
+    expect(await new PackCache(db).rows(entry('seg-bson', { v: 'v1', chunks: 1 }))).toEqual(written);
   });
 
   it('a one-pass read uses the cache but adds nothing to it', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Binary, BSON, type Collection } from 'mongodb';
-import { snappyWhenSmaller, restoredBytes } from './compression.js';
+import { type Compression, compressedWhenSmaller, restoredBytes } from './compression.js';
 import type { BodyDoc, ListDoc } from './segment-docs.js';
 
 /**
@@ -16,22 +16,26 @@ export interface BodyBatchDoc {
   /** BSON of `{ b: BodyDoc[] }`: one opaque value for the database to store and return, decoded here. */
   bodies: Binary;
   /**
-   * Compressed with Snappy: chat text shrinks ~3-4x, so the database encodes, stores and sends a third of it
-   * (measured with deflate first: bench:ingest on PostgreSQL 3,800 -> 4,500 logs/s, exports at 100,000 logs
-   * 5,800 -> 8,000 rows/s). Snappy compresses at ~1 GB/s where deflate at level 1 took ~20 us of CPU per log
-   * (bench:ingest with Snappy: 4,700-5,000 logs/s, 110-119 us against 121-138 us with deflate).
+   * Compressed (compression.ts): chat text shrinks ~4-5x, so the database encodes, stores and sends a fraction of
+   * it (measured with deflate first: bench:ingest on PostgreSQL 3,800 -> 4,500 logs/s, exports at 100,000 logs
+   * 5,800 -> 8,000 rows/s). Earlier versions used Snappy.
    */
-  z?: 'snappy';
+  z?: Compression;
 }
 
 /** A document of a body collection. */
 export type BodyHolder = BodyDoc | BodyBatchDoc;
 
-/** Bodies per batch document, and raw bytes (a log past that has a batch of its own; 16 MB is the hard limit). */
+/**
+ * Bodies per batch document, and bytes of their text (a log past that has a batch of its own). A batch whose BSON
+ * passes MAX_BATCH_BYTES (a body's other fields can be large too: span attributes) is split in two, so none nears
+ * the 16 MB document limit.
+ */
 const BATCH_BODIES = 32;
 const BATCH_BYTES = 256 * 1024;
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
-const bodyBytes = (b: BodyDoc) => b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length + b.rest.length();
+const bodyBytes = (b: BodyDoc) => b.request_body.length + b.response_body.length + b.request_headers.length + b.response_headers.length;
 
 /** The id of the document that holds a log's body. */
 export const bodyHolderOf = (list: Pick<ListDoc, '_id' | 'body_batch'>): string => list.body_batch ?? list._id;
@@ -47,9 +51,7 @@ export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<
   let size = 0;
   const close = (end: number) => {
     if (end === start) return;
-    const _id = randomBytes(12).toString('hex');
-    for (let i = start; i < end; i++) lists[i]!.body_batch = _id;
-    batches.push(packBodies(_id, bodies.slice(start, end)));
+    batches.push(...batchesOf(lists.slice(start, end), bodies.slice(start, end)));
     start = end;
     size = 0;
   };
@@ -62,11 +64,26 @@ export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<
   return Promise.all(batches);
 }
 
-/** One batch document holding these bodies. */
-export async function packBodies(_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> {
-  const { data, z } = await snappyWhenSmaller(BSON.serialize({ b: bodies }));
+/** Batch documents for these bodies, pointing their list documents at them: one, unless its BSON is too large. */
+function batchesOf(lists: ListDoc[], bodies: BodyDoc[]): Promise<BodyBatchDoc>[] {
+  const raw = BSON.serialize({ b: bodies }, { ignoreUndefined: true });
+  if (raw.length > MAX_BATCH_BYTES && bodies.length > 1) {
+    const half = Math.ceil(bodies.length / 2);
+    return [...batchesOf(lists.slice(0, half), bodies.slice(0, half)), ...batchesOf(lists.slice(half), bodies.slice(half))];
+  }
+  const _id = randomBytes(12).toString('hex');
+  for (const l of lists) l.body_batch = _id;
+  return [compressedBatch(_id, raw)];
+}
+
+async function compressedBatch(_id: string, raw: Uint8Array): Promise<BodyBatchDoc> {
+  const { data, z } = await compressedWhenSmaller(raw);
   return { _id, bodies: data, ...(z && { z }) };
 }
+
+/** One batch document holding these bodies. */
+export const packBodies = (_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> =>
+  compressedBatch(_id, BSON.serialize({ b: bodies }, { ignoreUndefined: true }));
 
 /** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
 export function bodiesIn(doc: BodyHolder): BodyDoc[] {

@@ -23,8 +23,12 @@ export interface BodyDoc {
   request_body: string;
   response_headers: string;
   response_body: string;
-  /** Every other field of the log (organisation, URL, span details, ...), as one BSON document. */
-  rest: Binary;
+  /**
+   * Every other field of the log (organisation, URL, span details, ...). A body is stored inside a body batch's
+   * one BSON value (segment-bodies.ts), so this is a plain document there; bodies stored one document each by
+   * earlier versions packed it into a BSON Binary of its own.
+   */
+  rest: Record<string, unknown> | Binary;
 }
 
 // client_id stays on the list document so that a stored log can be found by the client's idempotency id.
@@ -41,25 +45,29 @@ export function splitLogDoc(doc: LogDoc): { list: ListDoc; body: BodyDoc } {
   const fields = doc as unknown as Record<string, unknown>;
   // The list fields by name: cheaper than walking the whole document and testing each key.
   const list: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
   for (const k of LIST_FIELDS) {
     const v = fields[k];
-    if (v !== undefined) list[k] = v;
+    if (v === undefined) continue;
+    // List documents are stored as JSON (segment-rows.ts), which has no NaN or Infinity: such a value stays on the body.
+    if (typeof v === 'number' && !Number.isFinite(v)) rest[k] = v;
+    else list[k] = v;
   }
   list.meta = doc.metadata.map((m) => metaPair(m.k, m.v));
-  const rest: Record<string, unknown> = {};
   for (const k in fields) {
     const v = fields[k];
     if (v !== undefined && !NOT_REST.has(k)) rest[k] = v;
   }
-  // Metadata keeps its order and exact pairs here; the list document's strings are for matching.
-  rest.metadata = doc.metadata;
+  // The list document's pairs give back the metadata, in order, unless a key holds the separator: then it is kept
+  // exactly here too (it is ~a third of the BSON encoding of a body otherwise).
+  if (doc.metadata.some((m) => m.k.includes('\u001f'))) rest.metadata = doc.metadata;
   const body: BodyDoc = {
     _id: doc._id,
     request_headers: doc.request_headers,
     request_body: doc.request_body,
     response_headers: doc.response_headers,
     response_body: doc.response_body,
-    rest: new Binary(BSON.serialize(rest)),
+    rest,
   };
   return { list: list as unknown as ListDoc, body };
 }
@@ -69,7 +77,8 @@ export function splitLogDoc(doc: LogDoc): { list: ListDoc; body: BodyDoc } {
  * later updates go). A missing body (a crash between the two inserts, or a list-only read) reads as empty.
  */
 export function joinLogDoc(list: ListDoc, body: Partial<BodyDoc> | undefined): LogDoc {
-  const rest = body?.rest ? (BSON.deserialize(body.rest.buffer) as Partial<LogDoc>) : {};
+  const packed = body?.rest;
+  const rest = (packed instanceof Binary ? BSON.deserialize(packed.buffer) : (packed ?? {})) as Partial<LogDoc>;
   const { meta, body_batch: _batch, ...fields } = list;
   return {
     metadata: meta.map((p) => ({ k: metaKeyOf(p), v: p.slice(p.indexOf('\u001f') + 1) })),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Binary, BSON, type Collection } from 'mongodb';
-import { snappyWhenSmaller, restoredBytes } from './compression.js';
+import { type Compression, compressedWhenSmaller, restoredBytes } from './compression.js';
 import type { ListDoc } from './segment-docs.js';
+import { rowsBytes, rowsFromBytes, rowText } from './segment-rows.js';
 
 /**
  * On the embedded layout a write's list documents are stored together, as one document of the segment's list
@@ -14,9 +15,10 @@ import type { ListDoc } from './segment-docs.js';
  */
 export interface ListBatchDoc {
   _id: string;
-  /** BSON of `{ r: ListDoc[] }`, Snappy-compressed when that is smaller. */
+  /** The rows as JSON (segment-rows.ts), compressed when that is smaller; BSON of `{ r: ListDoc[] }` in batches of earlier versions. */
   rows: Binary;
-  z?: 'snappy';
+  z?: Compression;
+  f?: 'json';
 }
 
 /** A document of a list collection. */
@@ -28,24 +30,25 @@ const isBatch = (doc: ListHolder): doc is ListBatchDoc => 'rows' in doc;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
 /**
- * Batch documents for these list documents: one, unless they are too large for one. Ids are random: a write
- * retried after a lost acknowledgement stores a second batch, and readers keep the first copy of each log
- * (readAllLists).
+ * Batch documents for these list documents (`texts[i]` is the rowText of `lists[i]`): one, unless they are too
+ * large for one. Ids are random: a write retried after a lost acknowledgement stores a second batch, and readers
+ * keep the first copy of each log (readAllLists).
  */
-export async function packLists(lists: ListDoc[]): Promise<ListBatchDoc[]> {
-  const raw = BSON.serialize({ r: lists }, { ignoreUndefined: true });
+export async function packLists(lists: ListDoc[], texts: string[] = lists.map(rowText)): Promise<ListBatchDoc[]> {
+  const raw = rowsBytes(texts);
   if (raw.length > MAX_BATCH_BYTES && lists.length > 1) {
     const half = Math.ceil(lists.length / 2);
-    return [...(await packLists(lists.slice(0, half))), ...(await packLists(lists.slice(half)))];
+    return [...(await packLists(lists.slice(0, half), texts.slice(0, half))), ...(await packLists(lists.slice(half), texts.slice(half)))];
   }
-  const { data, z } = await snappyWhenSmaller(raw);
-  return [{ _id: randomBytes(12).toString('hex'), rows: data, ...(z && { z }) }];
+  const { data, z } = await compressedWhenSmaller(raw);
+  return [{ _id: randomBytes(12).toString('hex'), rows: data, ...(z && { z }), f: 'json' }];
 }
 
 /** The list documents a stored document holds: a batch's, or itself (a log stored one document each). */
 export function listsIn(doc: ListHolder): ListDoc[] {
   if (!isBatch(doc)) return [doc];
-  return (BSON.deserialize(restoredBytes(doc.rows, doc.z)) as { r: ListDoc[] }).r;
+  const bytes = restoredBytes(doc.rows, doc.z);
+  return doc.f === 'json' ? rowsFromBytes(bytes) : (BSON.deserialize(bytes) as { r: ListDoc[] }).r;
 }
 
 /** Every log of a list collection, in storage order, the first copy of an id kept (see packLists). */

@@ -6,9 +6,10 @@ import { deflateBytes, inflateBytes } from './compression.js';
 import { segmentDb } from './segment-databases.js';
 import type { ListDoc } from './segment-docs.js';
 import { type ListHolder, readAllLists } from './segment-lists.js';
+import { rowsBytes, rowsFromBytes, rowText } from './segment-rows.js';
 
 /**
- * Packs: on the embedded database, a sealed segment's list documents are also kept in a few documents (BSON
+ * Packs: on the embedded database, a sealed segment's list documents are also kept in a few documents (JSON
  * arrays in Binaries), alone in a collection of their own: FerretDB 1.24's SQLite backend as released answers
  * even an exact-_id read by parsing every row of the table (the embedded launcher indexes those reads, but a
  * FerretDB behind MONGODB_URI may not), so a shared collection of packs could cost what all packs weigh.
@@ -32,9 +33,13 @@ const CHUNK_ROWS = 128;
 
 interface PackDoc {
   _id: string;
-  /** BSON of `{ rows }`, deflated when `z` says so (packs written before compression are plain). */
+  /**
+   * The rows as JSON (segment-rows.ts) when `f` says so, else BSON of `{ rows }` (earlier versions); deflated when
+   * `z` says so (packs written before compression are plain).
+   */
   rows: Binary;
   z?: 'deflate';
+  f?: 'json';
 }
 
 /** Where a segment's pack is: its version and number of chunks (kept in the catalog entry). */
@@ -54,21 +59,21 @@ const MAX_PACK_BYTES = 15 * 1024 * 1024;
 
 /**
  * Writes a segment's pack from its list documents (read whole when not given), replacing any earlier one; false
- * when a chunk would be too large.
+ * when a chunk would be too large. `texts[i]`, when given, is the rowText of `rows[i]` (the writer keeps them).
  */
-export async function writePack(db: Db, segmentId: string, rows?: ListDoc[]): Promise<PackRef | false> {
+export async function writePack(db: Db, segmentId: string, rows?: ListDoc[], texts?: string[]): Promise<PackRef | false> {
   const docs = rows ?? (await readAllLists(listOf<ListHolder>(db, segmentId)));
   const ref: PackRef = { v: randomBytes(4).toString('hex'), chunks: Math.max(1, Math.ceil(docs.length / CHUNK_ROWS)) };
-  const parts: ListDoc[][] = Array.from({ length: ref.chunks }, () => []);
-  for (const d of docs) parts[chunkOf(ref, d._id)]!.push(d);
+  const parts: string[][] = Array.from({ length: ref.chunks }, () => []);
+  docs.forEach((d, i) => parts[chunkOf(ref, d._id)]!.push(texts?.[i] ?? rowText(d)));
   const chunks: PackDoc[] = [];
   for (const [j, part] of parts.entries()) {
-    // Deflated (~5.5x smaller for list documents): the database reads, converts and sends a pack on every cold
+    // Deflated (~5x smaller for list documents): the database reads, converts and sends a pack on every cold
     // read, at a cost that follows its size, where inflating it here takes ~1 ms. Level 1: 128 list documents
     // took 1.5-2 us a row against 4.7-4.9 at level 6, for 6% more bytes (at ingest, every log is packed once).
-    const bytes = await deflateBytes(BSON.serialize({ rows: part }, { ignoreUndefined: true }));
+    const bytes = await deflateBytes(rowsBytes(part));
     if (bytes.length > MAX_PACK_BYTES) return false;
-    chunks.push({ _id: chunkId(ref, j), rows: new Binary(bytes), z: 'deflate' });
+    chunks.push({ _id: chunkId(ref, j), rows: new Binary(bytes), z: 'deflate', f: 'json' });
   }
   const col = packOf(db, segmentId);
   await col.insertMany(chunks);
@@ -99,7 +104,7 @@ async function rowsOf(docs: PackDoc[], expected: number): Promise<ListDoc[] | nu
 
 async function decodeChunk(doc: PackDoc): Promise<ListDoc[]> {
   const bytes = doc.z === 'deflate' ? await inflateBytes(doc.rows.buffer) : doc.rows.buffer;
-  return (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
+  return doc.f === 'json' ? rowsFromBytes(bytes) : (BSON.deserialize(bytes) as { rows: ListDoc[] }).rows;
 }
 
 /**

@@ -7,6 +7,7 @@ import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } 
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
 import { batchBodies } from './segment-bodies.js';
 import { type ListHolder, packLists, readAllLists } from './segment-lists.js';
+import { rowText } from './segment-rows.js';
 import { readCollection } from './segment-reads.js';
 import { packFields, writePack } from './segment-packs.js';
 import { SegmentStats } from './segment-stats.js';
@@ -64,7 +65,7 @@ interface OpenSegment {
    * reads in this process need not scan its collections, and a copy found already stored is counted once (a
    * retry after a failed insert). Only when the layout keeps open rows.
    */
-  kept?: { rows: ListDoc[]; seen: Set<string>; bodies: Map<string, BodyDoc> };
+  kept?: { rows: ListDoc[]; texts: string[]; seen: Set<string>; bodies: Map<string, BodyDoc> };
 }
 
 /** The id filter a sealed entry carries, when the layout keeps one. */
@@ -265,7 +266,9 @@ export class SegmentWriter {
     const listCol = listOf(this.db, segmentId);
     // Indexes of list documents already stored (a batch's random id never collides: none then).
     let present = new Set<number>();
-    if (this.layout.batchLists) await insertKeepingFirst(listCol, await packLists(lists));
+    // Each row is encoded once: its batch now, its pack chunk at sealing (segment-rows.ts).
+    const texts = this.layout.batchLists ? lists.map(rowText) : [];
+    if (this.layout.batchLists) await insertKeepingFirst(listCol, await packLists(lists, texts));
     else present = await insertKeepingFirst(listCol, lists);
     // A copy already present was counted when its write succeeded here; one stored by a write that then
     // failed (a lost acknowledgement, a crash) is counted now. Without kept rows, a copy already present is
@@ -275,6 +278,7 @@ export class SegmentWriter {
       if (kept) {
         kept.seen.add(d._id);
         kept.rows.push(d);
+        kept.texts.push(texts[i] ?? rowText(d));
         kept.bodies.set(d._id, bodies[i]!);
       }
       seg.stats.add(d);
@@ -369,7 +373,7 @@ export class SegmentWriter {
       lastWrite: Date.now(),
       flush: Promise.resolve(),
       dirty: false,
-      kept: this.layout.keepOpenRows ? { rows: [], seen: new Set(), bodies: new Map() } : undefined,
+      kept: this.layout.keepOpenRows ? { rows: [], texts: [], seen: new Set(), bodies: new Map() } : undefined,
     };
     this.open.set(workspaceId, seg);
     this.mine.set(entry._id, seg);
@@ -384,7 +388,7 @@ export class SegmentWriter {
       await seg.flush;
       // The rows kept in memory are exactly what the list collection holds: no need to read it back. Bodies
       // are not packed again: their batches already cost an export a few documents per segment.
-      const pack = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows));
+      const pack = this.layout.pack && (await writePack(this.db, seg.entry._id, seg.kept?.rows, seg.kept?.texts));
       seg.entry = {
         ...seg.entry,
         ...seg.stats.fields(),
@@ -423,6 +427,7 @@ export class SegmentWriter {
     const kept = this.mine.get(segmentId)?.kept;
     if (!kept) return;
     for (const d of kept.rows) if (d.created_at < cutoff) kept.bodies.delete(d._id);
+    kept.texts = kept.texts.filter((_, i) => kept.rows[i]!.created_at >= cutoff);
     kept.rows = kept.rows.filter((d) => d.created_at >= cutoff);
   }
 
