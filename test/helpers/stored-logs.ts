@@ -1,8 +1,8 @@
 import { Query } from 'mingo';
-import { Binary, BSON, type Db, type Document, type Filter } from 'mongodb';
+import type { Db, Document, Filter } from 'mongodb';
 import { bodiesOf, CATALOG, LOG_IDS, listOf, OPEN_CATALOG } from '../../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn, bodyHolderOf, packBodies } from '../../src/storage/mongo/segments/segment-bodies.js';
-import { joinLogDoc } from '../../src/storage/mongo/segments/segment-docs.js';
+import { joinLogDoc, restOf } from '../../src/storage/mongo/segments/segment-docs.js';
 import { type ListHolder, readAllLists } from '../../src/storage/mongo/segments/segment-lists.js';
 
 /**
@@ -53,8 +53,7 @@ export async function updatePackedFields(db: Db, id: string, change: { set?: Rec
   if (!holder) throw new Error(`log ${id} has no stored body`);
   const all = bodiesIn(holder).map((body) => {
     if (body._id !== id) return body;
-    const packed = body.rest instanceof Binary ? BSON.deserialize(body.rest.buffer) : body.rest;
-    const rest = { ...packed, ...change.set };
+    const rest = { ...restOf(body), ...change.set };
     for (const k of change.unset ?? []) delete rest[k];
     return { ...body, rest };
   });

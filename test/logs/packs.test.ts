@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SegmentEntry } from '../../src/storage/mongo/segments/catalog.js';
 import type { ListDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import type { BodyDoc } from '../../src/storage/mongo/segments/segment-docs.js';
-import { type BodyHolder, batchBodies, bodiesIn, bodyHolderOf } from '../../src/storage/mongo/segments/segment-bodies.js';
+import { type BodyHolder, batchBodies, bodiesIn, bodyHolderOf, packBodies } from '../../src/storage/mongo/segments/segment-bodies.js';
 import { PackCache, type PackRef, packCollection, writePack } from '../../src/storage/mongo/segments/segment-packs.js';
 import { joinLogDoc } from '../../src/storage/mongo/segments/segment-docs.js';
 import { type ListHolder, packLists, readAllLists } from '../../src/storage/mongo/segments/segment-lists.js';
@@ -133,6 +133,10 @@ describe('segment packs', () => {
       .insertOne({ _id: 'b1' as never, bodies: new Binary(compressSync(Buffer.from(BSON.serialize({ b: [oldBody] })))), z: 'snappy' });
     const holder = await db.collection<BodyHolder>('bodies-old').findOne({ _id: 'b1' });
     expect(joinLogDoc(written[0]!, bodiesIn(holder!)[0])).toMatchObject({ _id: 'log-0', request_url: 'https://old', request_body: '{"a":1}' });
+    // Retention rewrites such a batch in this version's form: the packed fields come through.
+    const rewritten = await packBodies('b1', bodiesIn(holder!));
+    expect(rewritten.f).toBe('v8');
+    expect(joinLogDoc(written[0]!, bodiesIn(rewritten)[0])).toMatchObject({ request_url: 'https://old', request_body: '{"a":1}' });
 
     await db
       .collection(packCollection('seg-bson'))

@@ -65,7 +65,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     (id) => writer?.localRows(id),
     () => layout.pack,
   );
-  const localBodies = (id: string) => writer?.localBodies(id);
+  const localBatches = (id: string) => writer?.localBatches(id);
   let layout!: SegmentLayout;
   let writer!: SegmentWriter;
   const ready = segmentLayout(db, opts).then((l) => {
@@ -159,7 +159,8 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     const rows = writer.localRows(segmentId);
     if (rows) {
       const list = rows.find((d) => d._id === id);
-      return list && fromLogDoc(joinLogDoc(list, writer.localBodies(segmentId)?.get(id)));
+      const batch = list && writer.localBatches(segmentId)?.get(bodyHolderOf(list));
+      return list && fromLogDoc(joinLogDoc(list, batch && bodiesIn(batch).find((b) => b._id === id)));
     }
     // Through the reader: a chunk of a sealed segment's pack, or its list collection (read whole where it holds batches).
     const e = catalog.get(segmentId);
@@ -182,7 +183,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
     reader,
     segmentsFor,
     pageNewestFirst,
-    withBodies: (rows, segs) => withBodies(db, rows, byId(segs), localBodies),
+    withBodies: (rows, segs) => withBodies(db, rows, byId(segs), localBatches),
     priority,
   };
 
@@ -218,7 +219,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
           for (const doc of await reader.read(e, { trace_id: traceId }, { sort: { created_at: 1, _id: 1 }, limit })) found.push({ doc, segment: e._id });
         }
         const spans = found.sort((a, b) => -newerFirst(a.doc, b.doc)).slice(0, limit);
-        return (await withBodies(db, spans, byId(segs), localBodies)).map(fromLogDoc);
+        return (await withBodies(db, spans, byId(segs), localBatches)).map(fromLogDoc);
       }),
 
     deleteCreatedBefore: async (cutoff) => {
@@ -278,7 +279,7 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
       interactive('db logs.find page', async () => {
         if (first <= 0) return [];
         const { rows, segs } = await pageNewestFirst(workspaceId, filter, first, after);
-        return (await withBodies(db, rows, byId(segs), localBodies)).map(fromLogDoc);
+        return (await withBodies(db, rows, byId(segs), localBatches)).map(fromLogDoc);
       }),
 
     store,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { deserialize as v8Deserialize, serialize as v8Serialize } from 'node:v8';
 import { type Binary, BSON, type Collection } from 'mongodb';
 import { type Compression, compressedWhenSmaller, restoredBytes } from './compression.js';
-import type { BodyDoc, ListDoc } from './segment-docs.js';
+import { type BodyDoc, type ListDoc, restOf } from './segment-docs.js';
 
 /**
  * Bodies are written a few dozen to a document (a body batch), each log's list document naming its batch in
@@ -13,8 +14,14 @@ import type { BodyDoc, ListDoc } from './segment-docs.js';
  */
 export interface BodyBatchDoc {
   _id: string;
-  /** BSON of `{ b: BodyDoc[] }`: one opaque value for the database to store and return, decoded here. */
+  /**
+   * The bodies as one opaque value for the database to store and return, decoded here: V8's serialization of the
+   * BodyDoc array when `f` says so (Node documents the format as backward-compatible, safe to store), else BSON of
+   * `{ b: BodyDoc[] }` (earlier versions). Measured on 32 GenAI spans' bodies: 5.9 us a span to encode and 6.5 to
+   * decode, against 13.4 and 15.7 with BSON, and a fifth fewer bytes (one-byte strings stay one byte a character).
+   */
   bodies: Binary;
+  f?: 'v8';
   /**
    * Compressed (compression.ts): chat text shrinks ~4-5x, so the database encodes, stores and sends a fraction of
    * it (measured with deflate first: bench:ingest on PostgreSQL 3,800 -> 4,500 logs/s, exports at 100,000 logs
@@ -27,7 +34,7 @@ export interface BodyBatchDoc {
 export type BodyHolder = BodyDoc | BodyBatchDoc;
 
 /**
- * Bodies per batch document, and bytes of their text (a log past that has a batch of its own). A batch whose BSON
+ * Bodies per batch document, and bytes of their text (a log past that has a batch of its own). A batch whose encoding
  * passes MAX_BATCH_BYTES (a body's other fields can be large too: span attributes) is split in two, so none nears
  * the 16 MB document limit.
  */
@@ -64,9 +71,9 @@ export async function batchBodies(lists: ListDoc[], bodies: BodyDoc[]): Promise<
   return Promise.all(batches);
 }
 
-/** Batch documents for these bodies, pointing their list documents at them: one, unless its BSON is too large. */
+/** Batch documents for these bodies, pointing their list documents at them: one, unless it is too large. */
 function batchesOf(lists: ListDoc[], bodies: BodyDoc[]): Promise<BodyBatchDoc>[] {
-  const raw = BSON.serialize({ b: bodies }, { ignoreUndefined: true });
+  const raw = v8Serialize(bodies);
   if (raw.length > MAX_BATCH_BYTES && bodies.length > 1) {
     const half = Math.ceil(bodies.length / 2);
     return [...batchesOf(lists.slice(0, half), bodies.slice(0, half)), ...batchesOf(lists.slice(half), bodies.slice(half))];
@@ -78,17 +85,19 @@ function batchesOf(lists: ListDoc[], bodies: BodyDoc[]): Promise<BodyBatchDoc>[]
 
 async function compressedBatch(_id: string, raw: Uint8Array): Promise<BodyBatchDoc> {
   const { data, z } = await compressedWhenSmaller(raw);
-  return { _id, bodies: data, ...(z && { z }) };
+  return { _id, bodies: data, ...(z && { z }), f: 'v8' };
 }
 
 /** One batch document holding these bodies. */
 export const packBodies = (_id: string, bodies: BodyDoc[]): Promise<BodyBatchDoc> =>
-  compressedBatch(_id, BSON.serialize({ b: bodies }, { ignoreUndefined: true }));
+  // A body from an earlier version has its other fields as a BSON Binary, which V8 would store as a plain object.
+  compressedBatch(_id, v8Serialize(bodies.map((b) => ({ ...b, rest: restOf(b) }))));
 
 /** The bodies a stored document holds: a batch's, or itself (a log stored before batches). */
 export function bodiesIn(doc: BodyHolder): BodyDoc[] {
   if (!('bodies' in doc)) return [doc];
-  return (BSON.deserialize(restoredBytes(doc.bodies, doc.z)) as { b: BodyDoc[] }).b;
+  const bytes = restoredBytes(doc.bodies, doc.z);
+  return doc.f === 'v8' ? (v8Deserialize(bytes) as BodyDoc[]) : (BSON.deserialize(bytes) as { b: BodyDoc[] }).b;
 }
 
 /**

@@ -72,13 +72,18 @@ export function splitLogDoc(doc: LogDoc): { list: ListDoc; body: BodyDoc } {
   return { list: list as unknown as ListDoc, body };
 }
 
+/** A body's other fields as a document, whichever form they were stored in. */
+export function restOf(body: Partial<BodyDoc> | undefined): Record<string, unknown> {
+  const rest = body?.rest;
+  return rest instanceof Binary ? BSON.deserialize(rest.buffer) : (rest ?? {});
+}
+
 /**
  * The whole stored log. Fields set on the list document win over packed ones (a list document is where
  * later updates go). A missing body (a crash between the two inserts, or a list-only read) reads as empty.
  */
 export function joinLogDoc(list: ListDoc, body: Partial<BodyDoc> | undefined): LogDoc {
-  const packed = body?.rest;
-  const rest = (packed instanceof Binary ? BSON.deserialize(packed.buffer) : (packed ?? {})) as Partial<LogDoc>;
+  const rest = restOf(body) as Partial<LogDoc>;
   const { meta, body_batch: _batch, ...fields } = list;
   return {
     metadata: meta.map((p) => ({ k: metaKeyOf(p), v: p.slice(p.indexOf('\u001f') + 1) })),

@@ -81,18 +81,24 @@ export async function withBodies(
   db: Db,
   rows: Located[],
   segments: Map<string, SegmentEntry>,
-  localBodies: (segment: string) => Map<string, BodyDoc> | undefined = () => undefined,
+  localBatches: (segment: string) => Map<string, BodyHolder> | undefined = () => undefined,
 ): Promise<LogDoc[]> {
   const bodies = new Map<string, BodyDoc>();
   const bySegment = new Map<string, ListDoc[]>();
+  // Batches this process holds for its open segments: decoded once each, for the rows that want them.
+  const local = new Map<string, BodyHolder>();
+  const localWanted = new Set<string>();
   for (const r of rows) {
-    const local = localBodies(r.segment)?.get(r.doc._id);
-    if (local) bodies.set(r.doc._id, local);
-    else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc);
+    const batch = localBatches(r.segment)?.get(bodyHolderOf(r.doc));
+    if (batch) {
+      local.set(batch._id, batch);
+      localWanted.add(r.doc._id);
+    } else (bySegment.get(r.segment) ?? bySegment.set(r.segment, []).get(r.segment)!).push(r.doc);
   }
   const keep = (holders: Iterable<BodyHolder | null>, wanted?: Set<string>) => {
     for (const h of holders) if (h) for (const b of bodiesIn(h)) if (!wanted || wanted.has(b._id)) bodies.set(b._id, b);
   };
+  keep(local.values(), localWanted);
   for (const [segment, lists] of bySegment) {
     const col = bodiesOf<BodyHolder>(db, segment);
     const entry = segments.get(segment);

@@ -5,7 +5,7 @@ import type { LogDoc } from '../log-document.js';
 import { bodiesOf, LOG_IDS, listOf, type SegmentCatalog, type SegmentEntry } from './catalog.js';
 import { DATABASE_MAX_AGE_MS, databaseKey, SEGMENTS_PER_DATABASE, segmentIdIn } from './segment-databases.js';
 import { type BodyDoc, type ListDoc, splitLogDoc } from './segment-docs.js';
-import { batchBodies } from './segment-bodies.js';
+import { type BodyBatchDoc, batchBodies } from './segment-bodies.js';
 import { type ListHolder, packLists, readAllLists } from './segment-lists.js';
 import { rowText } from './segment-rows.js';
 import { readCollection } from './segment-reads.js';
@@ -61,11 +61,12 @@ interface OpenSegment {
   flushTimer?: NodeJS.Timeout;
   sealing?: Promise<void>;
   /**
-   * The segment's list documents, as stored, with their ids and bodies (a few MB for a full embedded segment):
+   * The segment's list documents, as stored, with their ids and body batches (compressed, as stored: the bodies'
+   * text would stay on the heap until sealing, each log's few KB promoted and collected as old objects):
    * reads in this process need not scan its collections, and a copy found already stored is counted once (a
    * retry after a failed insert). Only when the layout keeps open rows.
    */
-  kept?: { rows: ListDoc[]; texts: string[]; seen: Set<string>; bodies: Map<string, BodyDoc> };
+  kept?: { rows: ListDoc[]; texts: string[]; seen: Set<string>; batches: Map<string, BodyBatchDoc> };
 }
 
 /** The id filter a sealed entry carries, when the layout keeps one. */
@@ -262,7 +263,8 @@ export class SegmentWriter {
       bodies.push(body);
     }
     const segmentId = seg.entry._id;
-    await insertKeepingFirst(bodiesOf(this.db, segmentId), await batchBodies(lists, bodies));
+    const batches = await batchBodies(lists, bodies);
+    await insertKeepingFirst(bodiesOf(this.db, segmentId), batches);
     const listCol = listOf(this.db, segmentId);
     // Indexes of list documents already stored (a batch's random id never collides: none then).
     let present = new Set<number>();
@@ -279,11 +281,11 @@ export class SegmentWriter {
         kept.seen.add(d._id);
         kept.rows.push(d);
         kept.texts.push(texts[i] ?? rowText(d));
-        kept.bodies.set(d._id, bodies[i]!);
       }
       seg.stats.add(d);
       if (!present.has(i)) stored.add(d._id);
     });
+    if (kept) for (const b of batches) kept.batches.set(b._id, b);
     seg.dirty = true;
     // Newer than the copy in the database until the flush: the catalog's refresh keeps this one meanwhile.
     seg.entry = { ...seg.entry, ...seg.stats.fields(), updated_at: new Date() };
@@ -373,7 +375,7 @@ export class SegmentWriter {
       lastWrite: Date.now(),
       flush: Promise.resolve(),
       dirty: false,
-      kept: this.layout.keepOpenRows ? { rows: [], texts: [], seen: new Set(), bodies: new Map() } : undefined,
+      kept: this.layout.keepOpenRows ? { rows: [], texts: [], seen: new Set(), batches: new Map() } : undefined,
     };
     this.open.set(workspaceId, seg);
     this.mine.set(entry._id, seg);
@@ -417,16 +419,15 @@ export class SegmentWriter {
     return this.mine.get(segmentId)?.kept?.rows;
   }
 
-  /** The body documents of a segment open (or being sealed) in this process, by log id. */
-  localBodies(segmentId: string): Map<string, BodyDoc> | undefined {
-    return this.mine.get(segmentId)?.kept?.bodies;
+  /** The body batches of a segment open (or being sealed) in this process, by batch id. */
+  localBatches(segmentId: string): Map<string, BodyBatchDoc> | undefined {
+    return this.mine.get(segmentId)?.kept?.batches;
   }
 
   /** Retention removed a segment's documents older than `cutoff`: forget them here too. */
   forgetOlder(segmentId: string, cutoff: Date): void {
     const kept = this.mine.get(segmentId)?.kept;
     if (!kept) return;
-    for (const d of kept.rows) if (d.created_at < cutoff) kept.bodies.delete(d._id);
     kept.texts = kept.texts.filter((_, i) => kept.rows[i]!.created_at >= cutoff);
     kept.rows = kept.rows.filter((d) => d.created_at >= cutoff);
   }
