@@ -12,6 +12,7 @@ import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
 import { type ListHolder, readAllLists } from '../src/storage/mongo/segments/segment-lists.js';
+import { joinLogDoc, type ListDoc, restOf } from '../src/storage/mongo/segments/segment-docs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -43,11 +44,12 @@ try {
   const lists = (await readAllLists(listOf<ListHolder>(database, String(segment!._id)))).slice(0, 64 * BATCH);
   const holders = await bodiesOf<BodyHolder>(database, String(segment!._id)).find({}).toArray();
   const bodies = new Map(holders.flatMap(bodiesIn).map((b) => [b._id, b]));
-  // A body's other fields as one BSON Binary, as versions before 2026-12 stored them, so the baseline's documents
-  // (and the ratio) stay comparable across versions.
+  // A body's other fields, metadata pairs included, as one BSON Binary, as versions before 2026-12 stored them, so
+  // the baseline's documents (and the ratio) stay the same across versions.
   const sample = lists.map(({ body_batch: _batch, ...l }) => {
     const body = bodies.get(String(l._id))!;
-    return { ...l, ...body, rest: body.rest instanceof Binary ? body.rest : new Binary(BSON.serialize(body.rest)) };
+    const { metadata } = joinLogDoc(l as ListDoc, body);
+    return { ...l, ...body, rest: new Binary(BSON.serialize({ ...restOf(body), metadata })) };
   });
   const raw = database.collection('logs_raw');
   for (const index of await listOf(database, String(segment!._id)).listIndexes().toArray()) {
