@@ -1,11 +1,10 @@
 import { promisify } from 'node:util';
-import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants, deflate, deflateSync, inflate, inflateSync } from 'node:zlib';
+import { deflate, deflateSync, inflate, inflateSync } from 'node:zlib';
 import { Binary } from 'mongodb';
-import { uncompressSync } from 'snappy';
+import { compress, compressSync, uncompressSync } from 'snappy';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
-const brotliAsync = promisify(brotliCompress);
 
 /**
  * Below this size compression runs on the event loop: its asynchronous form costs ~3.5x the CPU (measured on 64 KB of
@@ -20,31 +19,28 @@ export function deflateBytes(bytes: Uint8Array): Promise<Buffer> {
 }
 
 /**
- * Brotli at quality 0 (its fastest): for data written on every ingest (body and list batches). Measured on 100 chat
- * logs' bodies (215 KB of BSON): 3.4 us a log and 40 KB, where Snappy (which earlier versions used) took 9.5-10.6 us
- * and 53 KB, and deflate at level 1 10.7 us and 38 KB; on their list documents (58 KB): 0.9 us a log against 5.3.
- * Decoding costs more (3.7 us a log's body against Snappy's 1.0), but a log is decoded only when it is read.
+ * Snappy-compressed bytes: for data written on every ingest (body and list batches). Brotli at quality 0 looked
+ * faster alone (3.4 us a log's body against 9.5-10.6, in a loop over the same batches) but cost twice Snappy's CPU
+ * in the server under load (CPU profiles of bench:ingest: 11 us a log against 5), for ~20% fewer bytes.
  */
-function brotliBytes(bytes: Uint8Array): Promise<Buffer> {
-  const options = { params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } };
-  return bytes.length <= SYNC_BYTES ? Promise.resolve(brotliCompressSync(bytes, options)) : brotliAsync(bytes, options);
+function snappyBytes(bytes: Uint8Array): Promise<Buffer> {
+  return bytes.length <= SYNC_BYTES ? Promise.resolve(compressSync(bytes)) : compress(bytes);
 }
 
-/** How a stored Binary was compressed: Brotli, Snappy (stores written by earlier versions), or not at all. */
-export type Compression = 'br' | 'snappy';
+/** How a stored Binary was compressed (or not at all). */
+export type Compression = 'snappy';
 
 /**
  * Bytes to store as a Binary: compressed when that is smaller, else as they are (a value near the document size
  * limit must not grow past it). `z` says which, for `restoredBytes`.
  */
 export async function compressedWhenSmaller(raw: Uint8Array): Promise<{ data: Binary; z?: Compression }> {
-  const z = await brotliBytes(raw);
-  return z.length < raw.length ? { data: new Binary(z), z: 'br' } : { data: new Binary(raw) };
+  const z = await snappyBytes(raw);
+  return z.length < raw.length ? { data: new Binary(z), z: 'snappy' } : { data: new Binary(raw) };
 }
 
-/** The bytes stored by `compressedWhenSmaller` (or by earlier versions, with Snappy). */
+/** The bytes stored by `compressedWhenSmaller`. */
 export function restoredBytes(data: Binary, z: Compression | undefined): Uint8Array {
-  if (z === 'br') return brotliDecompressSync(data.buffer);
   return z === 'snappy' ? (uncompressSync(data.buffer) as Buffer) : data.buffer;
 }
 
