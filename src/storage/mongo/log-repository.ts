@@ -157,16 +157,16 @@ export function createLogRepository(db: Db, opts: LogRepositoryOptions = {}): Lo
   /** A log from one segment's list and body documents, by exact _id (from memory for a segment open here). */
   async function readOne(segmentId: string, id: string): Promise<LogRecord | undefined> {
     const rows = writer.localRows(segmentId);
-    if (rows) {
-      const list = rows.find((d) => d._id === id);
-      const batch = list && writer.localBatches(segmentId)?.get(bodyHolderOf(list));
-      return list && fromLogDoc(joinLogDoc(list, batch && bodiesIn(batch).find((b) => b._id === id)));
-    }
-    // Through the reader: a chunk of a sealed segment's pack, or its list collection (read whole where it holds batches).
+    // Else through the reader: a chunk of a sealed segment's pack, or its list collection (read whole where it holds batches).
     const e = catalog.get(segmentId);
-    const list = e ? await reader.row(e, id) : (await readCollection(db, segmentId, { _id: id }, { limit: 1 }, layout.pack))[0];
+    const list = rows
+      ? rows.find((d) => d._id === id)
+      : e
+        ? await reader.row(e, id)
+        : (await readCollection(db, segmentId, { _id: id }, { limit: 1 }, layout.pack))[0];
     if (!list) return undefined;
-    const holder = await bodiesOf<BodyHolder>(db, segmentId).findOne({ _id: bodyHolderOf(list) });
+    const holderId = bodyHolderOf(list);
+    const holder = writer.localBatches(segmentId)?.get(holderId) ?? (await bodiesOf<BodyHolder>(db, segmentId).findOne({ _id: holderId }));
     return fromLogDoc(joinLogDoc(list, holder ? bodiesIn(holder).find((b) => b._id === id) : undefined));
   }
 

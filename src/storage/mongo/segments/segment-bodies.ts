@@ -25,7 +25,7 @@ export interface BodyBatchDoc {
   /**
    * Compressed (compression.ts): chat text shrinks ~4-5x, so the database encodes, stores and sends a fraction of
    * it (measured with deflate first: bench:ingest on PostgreSQL 3,800 -> 4,500 logs/s, exports at 100,000 logs
-   * 5,800 -> 8,000 rows/s). Earlier versions used Snappy.
+   * 5,800 -> 8,000 rows/s).
    */
   z?: Compression;
 }

@@ -25,8 +25,8 @@ export interface BodyDoc {
   response_body: string;
   /**
    * Every other field of the log (organisation, URL, span details, ...). A body is stored inside a body batch's
-   * one BSON value (segment-bodies.ts), so this is a plain document there; bodies stored one document each by
-   * earlier versions packed it into a BSON Binary of its own.
+   * one encoded value (segment-bodies.ts), so this is a plain document there; bodies stored one document each by
+   * earlier versions packed it into a BSON Binary of its own (restOf reads both).
    */
   rest: Record<string, unknown> | Binary;
 }
