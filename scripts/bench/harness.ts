@@ -59,12 +59,14 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
   const dataDir = mkdtempSync(join(tmpdir(), 'logport-bench-data-'));
   // BENCH_PROFILE=dir writes a V8 CPU profile of the server, for finding the bottleneck.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_NODE_FLAGS='--trace-gc ...' passes V8 flags NODE_OPTIONS refuses (their output goes to BENCH_SERVER_LOG).
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   // Production mode needs PUBLIC_URL (download links); benchmarks never follow one.
   // The same V8 flags as `npm start`: a larger young generation keeps request objects that wait on the
   // database from being promoted and collected by full GCs. Its size trades memory for CPU (bench:volume at
   // 100,000 logs, peak server RSS and CPU per seeded log: 64 MB semi-spaces 647 MB and 122 us, 16 MB 485 MB
   // and 137 us); 32 MB keeps a million-log store under 1 GB with most of the gain.
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=32', ...profile, 'dist/src/main.js'], {
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=32', ...profile, ...flags, 'dist/src/main.js'], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,

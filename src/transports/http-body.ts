@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { DomainError } from '../domain/errors.js';
+import { parseJsonBytes } from './json-bytes.js';
 
 /** Reads a request body, refusing (413) as soon as it is known to exceed `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -38,22 +39,27 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   }
   const body = await readBody(req, limit);
   if (body.length === 0) throw new DomainError('BAD_REQUEST', 'Request body is empty');
-  const text = jsonText(body);
+  const bytes = jsonBytes(body);
   try {
-    return JSON.parse(text);
+    return parseJsonBytes(bytes);
   } catch (err) {
     throw new DomainError('BAD_REQUEST', `Malformed JSON: ${(err as Error).message}`);
   }
 }
 
 /**
- * A JSON body as text. Invalid UTF-8 is refused (400): decoding would replace it with U+FFFD and store
- * something the client never sent. A leading byte order mark is skipped (RFC 8259 allows ignoring it).
+ * A JSON body's bytes, checked. Invalid UTF-8 is refused (400): decoding would replace it with U+FFFD and
+ * store something the client never sent. A leading byte order mark is skipped (RFC 8259 allows ignoring it).
  */
-export function jsonText(body: Buffer): string {
+function jsonBytes(body: Buffer): Buffer {
   if (!isUtf8(body)) throw new DomainError('BAD_REQUEST', 'Request body is not valid UTF-8');
   const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-  return body.toString('utf8', bom ? 3 : 0);
+  return bom ? body.subarray(3) : body;
+}
+
+/** A JSON body as text (see jsonBytes). */
+export function jsonText(body: Buffer): string {
+  return jsonBytes(body).toString('utf8');
 }
 
 /** The API key from `x-portkey-api-key` or `Authorization: Bearer`. */

@@ -99,6 +99,31 @@ describe('POST /v1/logs and GET /v1/logs/{id}', () => {
     }
   });
 
+  it('a batch of several hundred KB (parsed in parts) stores each log exactly as sent; a malformed one stores nothing', async () => {
+    const logs = Array.from({ length: 150 }, (_, i) => {
+      const log = chatLog({ metadata: { n: String(i) } });
+      const body = log.request.body as { messages: { role: string; content: string }[] };
+      body.messages[0]!.content = `Résumé ${i}: "quoted", [brackets], {braces}, back\\slash, 漢字 😀 ${'text '.repeat(300)}`;
+      return log;
+    });
+    const text = JSON.stringify(logs);
+    expect(text.length).toBeGreaterThan(200_000);
+    const res = await call(s.url, 'POST', '/v1/logs', { raw: text, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    const ids: string[] = res.body.data.log_ids;
+    expect(ids).toHaveLength(150);
+    for (const i of [0, 77, 149]) {
+      const got = await getLog(s, ids[i]!);
+      expect(got.body.request.body).toEqual(logs[i]!.request.body);
+      expect(got.body.metadata.n).toBe(String(i));
+    }
+    const before = await countLogs(s);
+    const malformed = await call(s.url, 'POST', '/v1/logs', { raw: `${text.slice(0, -1)},]`, headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/^Malformed JSON: /);
+    expect(await countLogs(s)).toBe(before);
+  });
+
   it('a retried batch with client ids returns the same ids and stores each log once', async () => {
     const batch = ['run-88/a', 'run-88/b', 'run-88/c'].map((id) => chatLog({ id }));
     const first = await ingest(s, batch);
