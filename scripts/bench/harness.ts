@@ -65,8 +65,11 @@ export async function startServer(mongoUri: string, extraEnv: Record<string, str
   // The same V8 flags as `npm start`: a larger young generation keeps request objects that wait on the
   // database from being promoted and collected by full GCs. Its size trades memory for CPU (bench:volume at
   // 100,000 logs, peak server RSS and CPU per seeded log: 64 MB semi-spaces 647 MB and 122 us, 16 MB 485 MB
-  // and 137 us); 32 MB keeps a million-log store under 1 GB with most of the gain.
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=32', ...profile, ...flags, 'dist/src/main.js'], {
+  // and 137 us); 32 MB keeps a million-log store under 1 GB with most of the gain. Young-generation collections
+  // run on the main thread alone: V8's parallel scavenge spent ~24 us of helper-thread CPU a log in bench:ingest
+  // (its GC trace: 1.1 s of helper time in 10 s of load) to save ~3 us of pause on the main thread, on a machine
+  // whose cores the database needs too.
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=32', '--no-parallel-scavenge', ...profile, ...flags, 'dist/src/main.js'], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
