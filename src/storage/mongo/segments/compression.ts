@@ -24,8 +24,16 @@ export function deflateBytes(bytes: Uint8Array): Promise<Buffer> {
  * in the server under load (CPU profiles of bench:ingest: 11 us a log against 5), for ~20% fewer bytes.
  */
 function snappyBytes(bytes: Uint8Array): Promise<Buffer> {
-  return bytes.length <= SYNC_BYTES ? Promise.resolve(compressSync(bytes)) : compress(bytes);
+  return bytes.length <= SYNC_BYTES ? Promise.resolve(compressSync(bytes, COPY_OUT)) : compress(bytes, COPY_OUT);
 }
+
+/**
+ * The output copied into a buffer of its own size. Without it the result is the encoder's whole output allocation,
+ * sized for incompressible input (~1.17x the input, ~5x what chat text compresses to), held outside V8's view until
+ * the buffer is collected: 1,000 compressed 116 KB texts kept 195 MB of RSS for 20 MB of data (18.5 MB copied), and
+ * open segments keep their body batches in memory.
+ */
+const COPY_OUT = { copyOutputData: true };
 
 /** How a stored Binary was compressed (or not at all). */
 export type Compression = 'snappy';
