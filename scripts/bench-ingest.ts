@@ -8,7 +8,7 @@
  *   ingest: <logs/s> logs/s, <us> us server CPU per log, <ratio> of raw insertMany
  */
 import { Binary, BSON, MongoClient, type Document } from 'mongodb';
-import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
+import { buildServer, cpuSeconds, runLoad, startDatabase, startServer, WARMUP_SECONDS } from './bench/harness.js';
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
 import { type ListHolder, readAllLists } from '../src/storage/mongo/segments/segment-lists.js';
@@ -24,7 +24,7 @@ const server = await startServer(db.uri);
 const client = await new MongoClient(db.uri).connect();
 try {
   const loadEnv = { BENCH_URL: server.url, BENCH_KEY: server.key, BENCH_CONCURRENCY: String(CONCURRENCY), BENCH_BATCH: String(BATCH) };
-  await runLoad('scripts/bench/ingest-load.ts', { ...loadEnv, BENCH_SECONDS: '2' }); // warm-up (JIT, connections)
+  await runLoad('scripts/bench/ingest-load.ts', { ...loadEnv, BENCH_SECONDS: WARMUP_SECONDS }); // warm-up (JIT, connections)
 
   const cpuBefore = cpuSeconds(server.pid);
   const load = await runLoad<{ logs: number; failures: number; elapsed: number; bytesPerLog: number }>('scripts/bench/ingest-load.ts', {

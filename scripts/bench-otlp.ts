@@ -4,7 +4,7 @@
  * compiled server as its own process, and the load in a second process. Prints one line:
  *   otlp: <spans/s> spans/s proto, <spans/s> spans/s json, <us> us server CPU per span
  */
-import { buildServer, cpuSeconds, runLoad, startDatabase, startServer } from './bench/harness.js';
+import { buildServer, cpuSeconds, runLoad, startDatabase, startServer, WARMUP_SECONDS } from './bench/harness.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -22,7 +22,7 @@ const db = await startDatabase();
 const server = await startServer(db.uri);
 try {
   const base = { BENCH_URL: server.url, BENCH_KEY: server.key, BENCH_CONCURRENCY: String(CONCURRENCY) };
-  await runLoad('scripts/bench/otlp-load.ts', { ...base, BENCH_SECONDS: '2', BENCH_DISTINCT: '4', BENCH_ENCODING: 'proto' }); // warm-up
+  await runLoad('scripts/bench/otlp-load.ts', { ...base, BENCH_SECONDS: WARMUP_SECONDS, BENCH_DISTINCT: '4', BENCH_ENCODING: 'proto' }); // warm-up
   const rates: Record<string, number> = {};
   let cpu = 0;
   let spans = 0;

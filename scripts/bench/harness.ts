@@ -7,6 +7,13 @@ import { createInterface } from 'node:readline';
 import { startEmbeddedFerret, type EmbeddedDatabase } from '../../src/storage/embedded/ferretdb.js';
 import { REPO_ROOT } from '../../src/paths.js';
 
+/**
+ * Seconds of load before a benchmark measures (BENCH_WARMUP_SECONDS, default 2): connections, caches and the first
+ * optimised code. V8 keeps optimising for longer than that: in bench:ingest's 10 s after the default warm-up,
+ * TurboFan's background compiles took 13-16% of the server's CPU, 3% after a 20 s warm-up.
+ */
+export const WARMUP_SECONDS = process.env.BENCH_WARMUP_SECONDS ?? '2';
+
 /** Shared plumbing for benchmarks: a database, a compiled server process, its CPU time, a load process. */
 export interface BenchServer {
   url: string;
