@@ -5,9 +5,11 @@
  * fault when the decoded text is copied in. Measured on a 2-core VM, decoding a 190 KB body (a batch of 100 chat
  * logs) took ~900 us and a 130 KB one ~14 us, more than JSON.parse of the text itself. So a large array or object is
  * split at its top-level commas by a byte scanner and each part is decoded and parsed on its own (recursively, while a
- * part is still large): the same value as JSON.parse of the whole text, at a quarter of the cost for a log batch.
+ * part is still large): the same value as JSON.parse of the whole text, at half the cost for a log batch (0.6 against 1.2 ms).
  * Anything the scanner does not recognise is handed to JSON.parse of the whole text, which throws its usual error.
  */
+
+import { setOwn } from '../domain/own-property.js';
 
 /** Parts up to this many bytes are parsed whole: decoded, even as two-byte text, they stay under 128 KB. */
 const WHOLE_BYTES = 60 * 1024;
@@ -57,10 +59,8 @@ function parseRange(bytes: Buffer, start: number, end: number, depth: number): u
     if (colon < 0) throw new NotSplittable();
     const key = JSON.parse(bytes.toString('utf8', from, colon));
     if (typeof key !== 'string') throw new NotSplittable();
-    const value = parseRange(bytes, colon + 1, to, depth + 1);
-    // JSON.parse makes "__proto__" an own property; an assignment would set the prototype.
-    if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-    else object[key] = value;
+    // As JSON.parse does, "__proto__" becomes an own property (an assignment would set the prototype).
+    setOwn(object, key, parseRange(bytes, colon + 1, to, depth + 1));
   }
   return object;
 }
