@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseJsonBytes } from '../../src/transports/json-bytes.js';
 
-/** Large enough that the body is split (parts over 60 KB are split again). */
+/** Large enough that a batch of them is split (bodies over 60 KB). */
 const big = (n: number) =>
   Array.from({ length: n }, (_, i) => ({
     id: `log-${i}`,
-    text: `${'x'.repeat(1500)} "quoted" \\ back, [not] {structure}: ${i}`,
+    text: `${'x'.repeat(1500)} "quoted" and "odd, [not] {structure} \\ back: ${i}`,
     n: i,
     ok: i % 2 === 0,
     none: null,
@@ -27,19 +27,32 @@ function sameError(text: string) {
 }
 
 describe('parseJsonBytes', () => {
-  it('parses a large batch, a large object and nested large containers exactly as JSON.parse', () => {
+  it('parses a large batch, and large objects and nested containers, exactly as JSON.parse', () => {
     same(JSON.stringify(big(200)));
-    same(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: big(150) }] }], other: 'x', n: 1.5e300 }));
-    same(` \n\t${JSON.stringify([big(60), { a: big(60) }, [], {}, 'tail'], null, 2)}\n `);
+    same(` \n\t${JSON.stringify([big(60), { a: big(60) }, [], {}, 'tail', 1.5e300, null], null, 2)}\n `);
     same(JSON.stringify(big(100).map((l) => ({ ...l, unicode: 'é漢字😀\u2028' }))));
+    same(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: big(150) }] }], other: 'x' }));
   });
 
-  it('keeps "__proto__" as an own key, as JSON.parse does', () => {
-    const text = `{"__proto__": {"polluted": true}, "logs": ${JSON.stringify(big(100))}}`;
-    const parsed = parseJsonBytes(Buffer.from(text)) as Record<string, unknown>;
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(Object.keys(parsed)).toEqual(['__proto__', 'logs']);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  it('never decodes a large batch as one string (V8 allocates strings over 128 KB at a cost; see json-bytes.ts)', () => {
+    const text = JSON.stringify(big(200));
+    expect(text.length).toBeGreaterThan(300_000);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(parseJsonBytes(Buffer.from(text))).toHaveLength(200);
+      expect(parse).toHaveBeenCalledTimes(200);
+      expect(Math.max(...parse.mock.calls.map(([t]) => t.length))).toBeLessThan(128 * 1024);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('keeps "__proto__" keys of batch items as own keys, as JSON.parse does', () => {
+    const text = JSON.stringify(big(100)).replace(/"id":/g, '"__proto__":');
+    const parsed = parseJsonBytes(Buffer.from(text)) as Record<string, unknown>[];
+    expect(parsed).toEqual(JSON.parse(text));
+    expect(Object.getPrototypeOf(parsed[0])).toBe(Object.prototype);
+    expect(Object.keys(parsed[0]!)[0]).toBe('__proto__');
   });
 
   it('refuses malformed large bodies with JSON.parse’s own error', () => {
@@ -50,7 +63,7 @@ describe('parseJsonBytes', () => {
     sameError(`[${items}] trailing`);
     sameError(`[${items}`);
     sameError(`{"a" "b": ${JSON.stringify(big(100))}}`);
-    sameError(`{"a": ${JSON.stringify(big(100))}, 1: 2}`);
+    sameError(`[${items}, {"a" 1}]`);
     sameError(`[${items}, "unterminated]`);
   });
 
