@@ -1,7 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { isPlainObject } from '../../domain/values.js';
 import type { AttributeValue, Attributes, OtlpEvent, OtlpExport, OtlpResourceSpans, OtlpScopeSpans, OtlpSpan } from '../../domain/traces/otlp-model.js';
-import { parseJsonBytes } from '../json-bytes.js';
 import { MAX_VALUE_DEPTH, isZeroHex, makeEvent, makeSpan, nanosToMs, setAttribute } from './shape.js';
 
 /*
@@ -193,9 +192,10 @@ function bad(where: string, err: unknown): DomainError {
 /** Decodes an `application/json` ExportTraceServiceRequest, given as text (or bytes) or already parsed. */
 export function decodeOtlpJson(text: string | unknown): OtlpExport {
   let body: unknown = text;
-  if (body instanceof Uint8Array || typeof body === 'string') {
+  if (body instanceof Uint8Array) body = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (typeof body === 'string') {
     try {
-      body = typeof body === 'string' ? JSON.parse(body) : parseJsonBytes(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+      body = JSON.parse(body);
     } catch (err) {
       throw new DomainError('BAD_REQUEST', `Invalid OTLP JSON body: ${err instanceof Error ? err.message : 'not JSON'}`);
     }

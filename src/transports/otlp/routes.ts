@@ -23,7 +23,7 @@ export function otlpRoutes({ services, limits, ingest }: RestDeps): Route[] {
       () => readOtlpBody(ctx.req, limits.otlp),
       // Not async: the body and the decoded export are not held while the spans are written.
       (body) => {
-        const decoded = protobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(body);
+        const decoded = protobuf ? decodeOtlpProtobuf(body) : decodeOtlpJson(body.toString('utf8'));
         return services.traces.ingestOtlp(ctx.actor, { workspaceId: ctx.workspaceId, export: decoded });
       },
     );
