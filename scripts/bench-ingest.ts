@@ -8,7 +8,7 @@
  *   ingest: <logs/s> logs/s, <us> us server CPU per log, <ratio> of raw insertMany
  */
 import { Binary, BSON, MongoClient, type Document } from 'mongodb';
-import { buildServer, cpuSeconds, runLoad, startDatabase, startServer, WARMUP_SECONDS } from './bench/harness.js';
+import { buildServer, cpuSeconds, reportThreads, runLoad, startDatabase, startServer, threadCpuSeconds, WARMUP_SECONDS } from './bench/harness.js';
 import { bodiesOf, CATALOG, listOf, OPEN_CATALOG } from '../src/storage/mongo/segments/catalog.js';
 import { type BodyHolder, bodiesIn } from '../src/storage/mongo/segments/segment-bodies.js';
 import { type ListHolder, readAllLists } from '../src/storage/mongo/segments/segment-lists.js';
@@ -27,11 +27,13 @@ try {
   await runLoad('scripts/bench/ingest-load.ts', { ...loadEnv, BENCH_SECONDS: WARMUP_SECONDS }); // warm-up (JIT, connections)
 
   const cpuBefore = cpuSeconds(server.pid);
+  const threadsBefore = threadCpuSeconds(server.pid);
   const load = await runLoad<{ logs: number; failures: number; elapsed: number; bytesPerLog: number }>('scripts/bench/ingest-load.ts', {
     ...loadEnv,
     BENCH_SECONDS: String(SECONDS),
   });
   const cpu = cpuSeconds(server.pid) - cpuBefore;
+  reportThreads(threadsBefore, threadCpuSeconds(server.pid), load.logs, 'log');
   if (load.failures > 0) throw new Error(`${load.failures} ingest requests failed`);
   const serverRate = load.logs / load.elapsed;
   const usPerLog = (cpu / load.logs) * 1e6;

@@ -4,7 +4,7 @@
  * compiled server as its own process, and the load in a second process. Prints one line:
  *   otlp: <spans/s> spans/s proto, <spans/s> spans/s json, <us> us server CPU per span
  */
-import { buildServer, cpuSeconds, runLoad, startDatabase, startServer, WARMUP_SECONDS } from './bench/harness.js';
+import { buildServer, cpuSeconds, reportThreads, runLoad, startDatabase, startServer, threadCpuSeconds, WARMUP_SECONDS } from './bench/harness.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -30,8 +30,10 @@ try {
   for (const encoding of ['proto', 'json'] as const) {
     // The load process builds its requests before it starts the clock; measure CPU only while it sends.
     const before = cpuSeconds(server.pid);
+    const threadsBefore = threadCpuSeconds(server.pid);
     const r = await runLoad<LoadResult>('scripts/bench/otlp-load.ts', { ...base, BENCH_SECONDS: String(SECONDS), BENCH_ENCODING: encoding });
     cpu += cpuSeconds(server.pid) - before;
+    reportThreads(threadsBefore, threadCpuSeconds(server.pid), r.spans, `${encoding} span`);
     if (r.failures > 0) throw new Error(`${r.failures} ${encoding} export requests failed`);
     rates[encoding] = r.spans / r.elapsed;
     spans += r.spans;

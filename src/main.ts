@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 
   await app!.listen();
+  // The address line goes out now, not with the next buffered batch (logger.ts): scripts wait for it.
+  logger.flush();
 }
 
 main().catch((err: unknown) => {

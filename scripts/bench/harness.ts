@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -129,6 +129,40 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds per thread (main, V8 workers, libuv pool, ...) of a process, from /proc: BENCH_THREADS=1 makes the
+ * benchmarks print where the server's CPU went besides the JavaScript a CPU profile shows.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // Node 20 leaves its V8 and libuv threads unnamed: each is told apart by its id, the main thread by the pid.
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const name = tid === String(pid) ? 'main' : `${comm}/${tid}`;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+  }
+  return byName;
+}
+
+/** With BENCH_THREADS set: prints (to stderr) each thread group's CPU between two readings, in us per item. */
+export function reportThreads(before: Map<string, number>, after: Map<string, number>, items: number, unit: string): void {
+  if (!process.env.BENCH_THREADS) return;
+  const rows = [...after].map(([name, s]) => [name, ((s - (before.get(name) ?? 0)) / items) * 1e6] as const).filter(([, us]) => us >= 0.05);
+  console.error(
+    `server CPU by thread, us per ${unit}: ${rows
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, us]) => `${n} ${us.toFixed(1)}`)
+      .join(', ')}`,
+  );
 }
 
 /** Runs a load script in its own process and returns the JSON line it prints. */

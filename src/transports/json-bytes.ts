@@ -62,12 +62,7 @@ function topLevelParts(bytes: Buffer, start: number, end: number): number[] {
   for (let i = start; i < end; i++) {
     const c = bytes[i]!;
     if (c === QUOTE) {
-      for (i++; i < end; i++) {
-        const d = bytes[i]!;
-        if (d === QUOTE) break;
-        if (d === BACKSLASH) i++;
-      }
-      if (i >= end) throw new NotSplittable();
+      i = closingQuote(bytes, i + 1, end);
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
     else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       if (--depth < 0) throw new NotSplittable();
@@ -87,4 +82,18 @@ function topLevelParts(bytes: Buffer, start: number, end: number): number[] {
   }
   parts.push(from, end);
   return parts;
+}
+
+/**
+ * The index of the quote that closes a string whose text starts at `from`. Found with Buffer#indexOf (native, where
+ * most of a chat log's bytes are string text), then checked for escapes: a quote after an odd run of backslashes
+ * is part of the text.
+ */
+function closingQuote(bytes: Buffer, from: number, end: number): number {
+  for (let q = bytes.indexOf(QUOTE, from); q !== -1 && q < end; q = bytes.indexOf(QUOTE, q + 1)) {
+    let slashes = 0;
+    while (q - slashes - 1 >= from && bytes[q - slashes - 1] === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q;
+  }
+  throw new NotSplittable();
 }

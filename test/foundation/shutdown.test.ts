@@ -10,15 +10,17 @@ function startProcess(env: Record<string, string>) {
     env: { PATH: process.env.PATH!, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const lines: string[] = [];
   const url = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
       const m = /"url":"(http:[^"]+)"/.exec(line);
       if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, url, exited };
+  return { child, url, exited, lines };
 }
 
 describe('graceful shutdown', () => {
@@ -58,5 +60,23 @@ describe('graceful shutdown', () => {
     await expect(fetch(`${url.origin}/healthz`)).rejects.toThrow();
     expect(await proc.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(7000);
+    // Log lines are buffered (logger.ts); whatever was buffered at exit was written.
+    const logged = proc.lines.map((l) => JSON.parse(l) as { msg: string; path?: string; status?: number });
+    expect(logged.map((l) => l.msg)).toContain('shutting down');
+    expect(logged).toContainEqual(expect.objectContaining({ msg: 'request', path: '/v1/api-keys/workspace/service', status: 200 }));
+  });
+
+  it('writes a request log line within a second while the service runs on, idle', async () => {
+    const proc = startProcess(testEnv());
+    try {
+      const url = new URL(await proc.url);
+      expect((await fetch(`${url.origin}/healthz`)).status).toBe(200);
+      const deadline = Date.now() + 1000;
+      while (!proc.lines.some((l) => l.includes('"path":"/healthz"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(proc.lines.some((l) => l.includes('"path":"/healthz"'))).toBe(true);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
   });
 });

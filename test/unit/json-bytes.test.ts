@@ -9,6 +9,8 @@ const big = (n: number) =>
     n: i,
     ok: i % 2 === 0,
     none: null,
+    // Quotes after runs of backslashes: odd runs escape the quote, even ones end the string.
+    tail: i % 2 === 0 ? 'ends with a backslash \\' : 'a backslash then a quote \\" and [',
   }));
 
 function same(text: string) {
