@@ -17,7 +17,7 @@ import { emptyReport, ingestUntil, missingLogs } from './load.js';
  */
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ MONGODB_URI: '', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'silent' }); // no URI: the embedded, supervised FerretDB
+  s = await startTestServer({ MONGODB_URI: '', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'error' }); // errors shown: a 500 here must say what failed. No URI: the embedded, supervised FerretDB
 });
 afterAll(async () => s?.stop());
 

@@ -15,7 +15,16 @@ describe('transient driver errors', () => {
     expect(isTransientDriverError(bulkError('ECONNRESET'))).toBe(true);
   });
 
-  it('a bulk write refused for its documents is not', () => {
+  it("any other operation failed by the socket's own error (passed on unwrapped by the driver, or as a cause) is transient", () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+    expect(isTransientDriverError(epipe)).toBe(true);
+    expect(isTransientDriverError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransientDriverError(new Error('wrapped', { cause: epipe }))).toBe(true);
+  });
+
+  it('a bulk write refused for its documents is not, nor an error of our own', () => {
+    expect(isTransientDriverError(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(false);
+    expect(isTransientDriverError(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe(false);
     expect(isTransientDriverError(bulkError(2, [{ code: 2, index: 0, errmsg: 'bad value' }]))).toBe(false);
     expect(isTransientDriverError(new MongoServerError({ message: 'bad value', code: 2 }))).toBe(false);
   });

@@ -45,9 +45,13 @@ const TRANSIENT_CODES = new Set([
 /**
  * Socket errors the driver can pass on unwrapped: a bulk write whose connection the database closed under it
  * (a restart) fails as a MongoBulkWriteError with code EPIPE, not as a MongoNetworkError (seen with the
- * embedded database killed under ingest: one 500 in a few runs).
+ * embedded database killed under ingest: one 500 in a few runs). Other operations can get the socket's own Error:
+ * the driver rethrows as it is an error met while waiting for a full socket to drain or while reading the reply.
  */
 const SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
+
+/** A Node socket error (a storage call's only sockets are the database's). */
+const isSocketError = (err: unknown): boolean => err instanceof Error && SOCKET_CODES.has(String((err as { code?: unknown }).code));
 
 /** True for errors where the database could not be reached or was briefly unable to serve. */
 export function isTransientDriverError(err: unknown): boolean {
@@ -60,6 +64,7 @@ export function isTransientDriverError(err: unknown): boolean {
   ) {
     return true;
   }
+  if (isSocketError(err) || isSocketError((err as { cause?: unknown } | null)?.cause)) return true;
   if (!(err instanceof MongoError)) return false;
   if (err.hasErrorLabel('RetryableWriteError') || err.hasErrorLabel('TransientTransactionError')) return true;
   if (err instanceof MongoBulkWriteError) {
