@@ -78,6 +78,23 @@ describe('embedded database killed with SIGKILL', () => {
     expect(report.unexpected5xx).toBe(0);
     expect(report.missingRetryAfter).toBe(0);
     expect(recoveryMs).toBeLessThan(10_000);
+
+    // Analytics add up to the stored logs, the refused batches' included: a batch can be stored and still get its
+    // 503 when the rollups' write fails, and those figures are written with the next flush.
+    const stored = async () => (await call(s.url, 'POST', '/graphql', { body: { query: '{ logs(first: 1) { totalCount } }' } })).body.data.logs.totalCount;
+    const range = new URLSearchParams({
+      time_of_generation_min: new Date(killedAt - 3_600_000).toISOString(),
+      time_of_generation_max: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const counted = async () => (await call(s.url, 'GET', `/v1/analytics/graphs/requests?${range}`)).body.summary.total;
+    const total = await stored();
+    expect(total).toBeGreaterThanOrEqual(report.acknowledged.length);
+    let inAnalytics = await counted();
+    for (let i = 0; i < 30 && inAnalytics !== total; i++) {
+      await sleep(200);
+      inAnalytics = await counted();
+    }
+    expect(inAnalytics).toBe(total);
     expect(s.app.database.embeddedPid!()).toBeGreaterThan(0);
     // Generous: on a busy machine reading back a few thousand logs one by one takes tens of seconds, and a
     // timeout would tear the database down under the reads still running (they then count as lost).

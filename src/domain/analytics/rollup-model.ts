@@ -102,6 +102,11 @@ export interface RollupParts {
 }
 
 export interface RollupStore {
+  /**
+   * Adds the delta's figures to the stored rollups, removing from it what it has stored as it goes: if it fails,
+   * the delta holds what is left to add. (A write that failed in flight may have been applied by the database
+   * anyway; those figures stay in the delta too.)
+   */
   apply(delta: RollupDelta): Promise<void>;
   /** Cells of `level` starting in [from, to) (both aligned to the level's unit). */
   readCells(workspaceId: string, reads: { level: number; from: number; to: number }[], parts: RollupParts): Promise<{ cells: Cell[]; users: UserCell[] }>;

@@ -60,29 +60,76 @@ export function addToDelta(delta: RollupDelta, records: LogRecord[]): void {
   }
 }
 
+/** Adds one delta's figures to another (the figures of a failed flush to the next one). */
+export function mergeDelta(into: RollupDelta, from: RollupDelta): void {
+  for (const [key, cell] of from.cells) {
+    const have = into.cells.get(key);
+    if (!have) {
+      into.cells.set(key, cell);
+      continue;
+    }
+    addStats(have.stats, cell.stats);
+    for (const [b, n] of cell.hist) have.hist.set(b, (have.hist.get(b) ?? 0) + n);
+  }
+  for (const [key, u] of from.users) {
+    const have = into.users.get(key);
+    if (!have) into.users.set(key, u);
+    else {
+      have.n += u.n;
+      have.cost += u.cost;
+    }
+  }
+  for (const w of from.workspaces) into.workspaces.add(w);
+}
+
+/** Wait before a failed flush's figures are written again when no new logs come to carry them. */
+const RETRY_MS = 1000;
+
 /**
  * Group commit: logs handed over while a write is in flight are merged into the next one, so under load the
  * rollups cost one set of upserts per flush rather than per batch. `add` resolves once the logs' figures are
- * stored, so an acknowledged ingest is counted (a failed write rejects, and the client's retry is not
- * double-counted because only newly inserted logs reach here).
+ * stored, so an acknowledged ingest is counted (a client's retry is not double-counted: only newly inserted logs
+ * reach here). A flush that fails rejects its callers, whose logs are stored all the same, so what it left
+ * unwritten is carried into the next flush (or written again after RETRY_MS): analytics keep adding up to the
+ * stored logs through a database restart, not only to the acknowledged ones.
  */
 export function createRollupWriter(store: RollupStore) {
   let pending: { delta: RollupDelta; done: Promise<void> } | undefined;
   let tail: Promise<unknown> = Promise.resolve();
+  let carried: RollupDelta | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  function nextFlush(): { delta: RollupDelta; done: Promise<void> } {
+    if (pending) return pending;
+    const mine = { delta: newDelta(), done: undefined as unknown as Promise<void> };
+    mine.done = tail.then(async () => {
+      if (pending === mine) pending = undefined;
+      if (carried) mergeDelta(mine.delta, carried);
+      carried = undefined;
+      try {
+        await store.apply(mine.delta);
+      } catch (err) {
+        carried = mine.delta;
+        if (!retry) {
+          retry = setTimeout(() => {
+            retry = undefined;
+            if (carried) nextFlush().done.catch(() => undefined);
+          }, RETRY_MS).unref();
+        }
+        throw err;
+      }
+    });
+    tail = mine.done.catch(() => undefined);
+    pending = mine;
+    return mine;
+  }
+
   return {
     add(records: LogRecord[]): Promise<void> {
       if (records.length === 0) return Promise.resolve();
-      if (!pending) {
-        const mine = { delta: newDelta(), done: undefined as unknown as Promise<void> };
-        mine.done = tail.then(() => {
-          if (pending === mine) pending = undefined;
-          return store.apply(mine.delta);
-        });
-        tail = mine.done.catch(() => undefined);
-        pending = mine;
-      }
-      addToDelta(pending.delta, records);
-      return pending.done;
+      const flush = nextFlush();
+      addToDelta(flush.delta, records);
+      return flush.done;
     },
   };
 }

@@ -166,11 +166,20 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
         if (!u) updates.set(id, (u = { loc, $inc: {}, $set: {} }));
         return u;
       };
-      for (const cell of delta.cells.values()) {
+      // The delta's entries each collection's write stores, removed from the delta once it has (see RollupStore.apply).
+      const entries = new Map<string, { cells: string[]; users: string[] }>();
+      const entriesOf = (loc: Loc) => {
+        const name = collectionOf(loc).collectionName;
+        let e = entries.get(name);
+        if (!e) entries.set(name, (e = { cells: [], users: [] }));
+        return e;
+      };
+      for (const [key, cell] of delta.cells) {
         const lv = LEVELS[cell.level]!;
         const start = docStart(cell.t, lv.spanMs);
         const idx = (cell.t - start) / lv.unitMs;
         const loc = { ws: cell.workspaceId, level: cell.level, start };
+        entriesOf(loc).cells.push(key);
         const inc = update(docId(cell.workspaceId, cell.level, start, 'c'), loc).$inc;
         for (const [f, v] of Object.entries(toStatsDoc(cell.stats))) if (v) inc[`c.${idx}.${cell.combo}.${f}`] = v;
         if (cell.hist.size) {
@@ -178,10 +187,12 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
           for (const [b, n] of cell.hist) hinc[`l.${idx}.${cell.combo}.${b}`] = n;
         }
       }
-      for (const u of delta.users.values()) {
+      for (const [key, u] of delta.users) {
         const lv = LEVELS[u.level]!;
         const start = docStart(u.t, lv.spanMs);
-        const inc = update(docId(u.workspaceId, u.level, start, 'u'), { ws: u.workspaceId, level: u.level, start }).$inc;
+        const loc = { ws: u.workspaceId, level: u.level, start };
+        entriesOf(loc).users.push(key);
+        const inc = update(docId(u.workspaceId, u.level, start, 'u'), loc).$inc;
         inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.n`] = u.n;
         if (u.cost) inc[`u.${(u.t - start) / lv.unitMs}.${u.user}.c`] = u.cost;
       }
@@ -203,6 +214,9 @@ export function createRollupRepository(db: Db, opts: RollupRepositoryOptions = {
           }),
           { ordered: true },
         );
+        const stored = entries.get(c.collectionName);
+        for (const key of stored?.cells ?? []) delta.cells.delete(key);
+        for (const key of stored?.users ?? []) delta.users.delete(key);
       }
       for (const w of fresh) knownWorkspaces.add(w);
     },

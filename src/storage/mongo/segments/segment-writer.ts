@@ -147,11 +147,15 @@ export class SegmentWriter {
     seg.inflight++;
   }
 
-  /** The last write out of a full segment seals it. */
+  /**
+   * The last write out of a full segment seals it. A seal that fails does not fail that write, whose logs are
+   * stored: its retry would find them stored and report none as new, so they would never reach the rollups. The
+   * segment is left to the abandoned-segment sweep, which seals it from its documents.
+   */
   private async release(seg: OpenSegment): Promise<void> {
     seg.inflight--;
     seg.lastWrite = Date.now();
-    if (this.isFull(seg) && seg.inflight === 0) await this.seal(seg);
+    if (this.isFull(seg) && seg.inflight === 0) await this.seal(seg).catch(() => undefined);
   }
 
   /** A segment open here that still takes writes (its stats, hence its seal, will cover them). */
