@@ -57,6 +57,9 @@ export function retryAfterOf(errors: readonly unknown[]): number | undefined {
   return max;
 }
 
+/** The database could not be reached (storage translates driver errors to this): the same call may work later. */
+export const isUnavailable = (err: unknown): boolean => err instanceof DomainError && err.code === 'UNAVAILABLE';
+
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 
 /** Turns zod issues into the domain's error details, optionally under a path prefix. */

@@ -1,3 +1,4 @@
+import { isUnavailable } from '../errors.js';
 import type { LogRecord } from '../logs/log-model.js';
 import { type Histogram, latencyBucket } from './latency-histogram.js';
 import { addStats, type Combo, comboKey, emptyStats, LEVELS, type RollupDelta, type RollupStore, type Stats, userKey } from './rollup-model.js';
@@ -89,8 +90,8 @@ const RETRY_MS = 1000;
  * Group commit: logs handed over while a write is in flight are merged into the next one, so under load the
  * rollups cost one set of upserts per flush rather than per batch. `add` resolves once the logs' figures are
  * stored, so an acknowledged ingest is counted (a client's retry is not double-counted: only newly inserted logs
- * reach here). A flush that fails rejects its callers, whose logs are stored all the same, so what it left
- * unwritten is carried into the next flush (or written again after RETRY_MS): analytics keep adding up to the
+ * reach here). A flush that fails rejects its callers, whose logs are stored all the same, so when the database
+ * was unavailable what it left unwritten is carried into the next flush (or written again after RETRY_MS): analytics keep adding up to the
  * stored logs through a database restart, not only to the acknowledged ones.
  */
 export function createRollupWriter(store: RollupStore) {
@@ -109,6 +110,9 @@ export function createRollupWriter(store: RollupStore) {
       try {
         await store.apply(mine.delta);
       } catch (err) {
+        // Only figures the database could not take now are kept: a write it refused would be refused again, and
+        // would take the figures of every later flush down with it.
+        if (!isUnavailable(err)) throw err;
         carried = mine.delta;
         if (!retry) {
           retry = setTimeout(() => {

@@ -1,11 +1,11 @@
-import { DomainError } from '../../domain/errors.js';
+import { isUnavailable } from '../../domain/errors.js';
 import type { LogRepository } from '../../domain/logs/log-model.js';
 import { isTransientDriverError, unavailable } from './driver-errors.js';
 
 /** Pauses before each retry: about 3.5 s in all, long enough to ride out a database restart or a busy spell. */
 export const INSERT_RETRY_DELAYS_MS = [100, 250, 500, 1000, 1600];
 
-const retryable = (err: unknown) => isTransientDriverError(err) || (err instanceof DomainError && err.code === 'UNAVAILABLE');
+const retryable = (err: unknown) => isTransientDriverError(err) || isUnavailable(err);
 
 export interface RetryOptions {
   delays?: readonly number[];

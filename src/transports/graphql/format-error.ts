@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DomainError, ERROR_TABLE, retryAfterOf } from '../../domain/errors.js';
+import { DomainError, ERROR_TABLE, isUnavailable, retryAfterOf } from '../../domain/errors.js';
 
 /** The one place GraphQL errors are translated: domain codes become `extensions.code`; internals are hidden. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -35,7 +35,7 @@ export const retryableStatusPlugin: ApolloServerPlugin = {
         const causes = (errors ?? []).map((e) => unwrapResolverError(e));
         const seconds = retryAfterOf(causes);
         if (seconds === undefined) return;
-        const unavailable = causes.some((c) => c instanceof DomainError && c.code === 'UNAVAILABLE');
+        const unavailable = causes.some(isUnavailable);
         response.http.status = unavailable ? ERROR_TABLE.UNAVAILABLE.http : ERROR_TABLE.OVERLOADED.http;
         response.http.headers.set('retry-after', String(seconds));
       },
